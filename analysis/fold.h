@@ -1,0 +1,35 @@
+/* fold.h - character folding shared by index and query: NFKC + case fold
+ * (ICU's NFKC_Casefold) and Traditional -> Simplified (OpenCC t2s, applied
+ * per character), computed once per process into a code-point table so that
+ * folding is one lookup per character and every folded character maps back
+ * to exactly one character of the original text (offsets stay trivial).
+ * Used by ana.c, docno.c, the indexer's metadata and searchd's snippets. */
+#ifndef ANALYSIS_FOLD_H
+#define ANALYSIS_FOLD_H
+#include <stddef.h>
+#include <stdint.h>
+#include "common/err.h"
+
+/* Build the tables (ICU + OpenCC; about 0.1 s). Call once before any other
+ * fold_* call, from one thread; afterwards everything is thread-safe.
+ * Calling it again is a no-op. 0 or -1 with e set. */
+int fold_init(struct err *e);
+
+/* Decode one UTF-8 code point at s (n bytes left): returns its length in
+ * bytes (1 for an invalid byte, which decodes as U+FFFD). */
+size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cp);
+/* Encode cp into out (4 bytes room); returns the length. */
+size_t utf8_enc(uint32_t cp, char *out);
+
+/* The folded form of one code point as UTF-8 (borrowed, static; "" when the
+ * character folds to nothing, e.g. a soft hyphen). */
+const char *fold_cp(uint32_t cp, size_t *len);
+/* Fold a whole UTF-8 string: malloc'd, NUL-terminated (caller frees). */
+char *fold_str(const char *s, size_t len, size_t *outlen);
+
+/* Is cp a Han (CJK ideograph) character? (after folding) */
+int is_han(uint32_t cp);
+/* Does s contain Traditional-only characters (changed by t2s), and how
+ * many Han characters: for lang detection. */
+void fold_count_trad(const char *s, size_t len, size_t *han, size_t *trad);
+#endif

@@ -1,0 +1,285 @@
+/* xs.h - the only header C code includes to reach Xapian (1.4). The C++
+ * behind it is shim/xs.cc; no exception ever crosses this boundary. Used by
+ * the indexer (write side), searchd (read side) and analysis (stemmer).
+ *
+ * ======================== THE INDEX SCHEMA (version 1) ========================
+ * Every term is made by the analyzer (analysis/ana.h) with one rule: a term
+ * with a prefix is PREFIX + value for content prefixes (one capital letter:
+ * S, Z, W, T) and PREFIX + ':' + value for boolean prefixes (two or more
+ * capitals: XC:, XU: ...), so a value can never be mistaken for a prefix.
+ *
+ *   content terms (ranked; from the body; the title gets the same terms with
+ *   prefix S in front of each, e.g. S信息, SW信息, Sfreedom)
+ *     <c>        one Han character (folded: NFKC, case, Traditional->Simplified)
+ *                positionless except at the two edges of each Han run
+ *     <cc>       Han character bigram, positional: the recall/phrase layer
+ *     W<word>    jieba dictionary word (and the dictionary words inside it),
+ *                positionless: the ranking layer
+ *     <latin>    lower-cased Latin word or number, positional, unstemmed
+ *     Z<stem>    Snowball English stem of a Latin word, positionless
+ *     T<docno>   normalised document number (analysis/docno.h), positional
+ *   boolean terms (filters; wdf 0)
+ *     Q:<id>     unique id: the API id, or "#" + 32 hex of its SHA-256-ish
+ *                hash when the id would pass Xapian's 245-byte term limit
+ *     XP:<path>  the source file (several records of one file share it)
+ *     XC:<cat>   category, one term per hierarchy level: 行政, 行政＞環境部 ...
+ *                (and the whole path); folded (Simplified, NFKC)
+ *     XU:<unit>  issuing unit (folded)
+ *     XY:<yyyy>  year
+ *     XL:<lang>  zh-Hans | zh-Hant | en
+ *     XD:<docno> normalised document number (exact lookup)
+ *     XF:<hex>   winnowed fingerprint of 8-character shingles of the folded
+ *                text: the "already published?" candidate layer
+ *   values (slots)
+ *     0 XS_SLOT_DATE     "YYYYMMDD" (sort by date, from/to ranges)
+ *     1 XS_SLOT_YEAR     "YYYY" (facet; year ranges)
+ *     2 XS_SLOT_CATEGORY category as written (facet)
+ *     3 XS_SLOT_UNIT     unit as written (facet)
+ *     4 XS_SLOT_LANG     lang (facet)
+ *     5 XS_SLOT_FILE     "size mtime hash" of the source file (incremental runs)
+ *     6 XS_SLOT_ID       the API id (full, never hashed)
+ *   document data
+ *     zlib (deflate, zlib header) of a JSON object: {"id","title","unit",
+ *     "category","date","year","docno","lang","url","text","path"}
+ *   user metadata
+ *     "schema"  "1": a reader or writer meeting another value refuses the
+ *               index with XS_ESCHEMA ("rebuild with --full")
+ *     "last_run" ISO time of the last committed indexer run
+ * ============================================================================
+ *
+ * Conventions (STYLE.md section 3): every call that enters Xapian returns an
+ * xs_rc and fills the caller-owned *err when err is not NULL; on failure *out
+ * is NULL. Accessors of copied results never fail. Handles are not
+ * thread-safe: one xs_reader per thread.
+ */
+#ifndef XS_H
+#define XS_H
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XS_SCHEMA_VERSION "1"
+enum xs_slot {
+    XS_SLOT_DATE = 0,
+    XS_SLOT_YEAR = 1,
+    XS_SLOT_CATEGORY = 2,
+    XS_SLOT_UNIT = 3,
+    XS_SLOT_LANG = 4,
+    XS_SLOT_FILE = 5,
+    XS_SLOT_ID = 6,
+    XS_NSLOTS = 7
+};
+#define XS_MAX_TERM 245 /* Xapian's limit on a term's bytes */
+
+typedef struct xs_writer xs_writer; /* the single writable index        */
+typedef struct xs_reader xs_reader; /* read-only; one per searchd thread */
+typedef struct xs_doc xs_doc;       /* a document being assembled       */
+typedef struct xs_hits xs_hits;     /* one page of results, copied to C */
+typedef struct xs_stem xs_stem;     /* a Snowball stemmer               */
+
+typedef enum xs_rc { /* append new codes at the end; never renumber */
+    XS_OK = 0,
+    XS_EINVAL,    /* bad argument from the caller                   */
+    XS_ENOMEM,    /* std::bad_alloc                                 */
+    XS_ENOTFOUND, /* no index at that path / no such document       */
+    XS_ELOCKED,   /* another writer holds the lock: try again later */
+    XS_EMODIFIED, /* index changed under a reader: reopen and retry */
+    XS_ECORRUPT,  /* index is damaged                               */
+    XS_EQUERY,    /* query cannot be run: the user's input          */
+    XS_EXAPIAN,   /* any other Xapian::Error                        */
+    XS_EINTERNAL, /* anything else: a bug                           */
+    XS_ESCHEMA,   /* index written by an incompatible version       */
+    XS_ENETWORK   /* a remote shard cannot be reached               */
+} xs_rc;
+
+typedef struct xs_err {
+    xs_rc rc;
+    char msg[256];
+} xs_err;
+
+const char *xs_rc_str(xs_rc rc); /* static text, never NULL */
+
+/* ---- write side ---------------------------------------------------- */
+
+enum xs_open_flags {
+    XS_CREATE = 1 << 0,    /* create when missing                      */
+    XS_OVERWRITE = 1 << 1, /* start empty even when one exists         */
+};
+/* Opens (takes Xapian's exclusive lock; XS_ELOCKED when held). Checks the
+ * "schema" metadata (XS_ESCHEMA on mismatch; a new index gets it set).
+ * flush_docs: documents buffered before Xapian flushes (0 = default). */
+xs_rc xs_writer_open(const char *path, int flags, unsigned flush_docs,
+                     xs_writer **out, xs_err *err);
+xs_rc xs_writer_close(xs_writer *w, xs_err *err); /* NULL fine; no commit */
+xs_rc xs_writer_begin(xs_writer *w, xs_err *err); /* a transaction       */
+xs_rc xs_writer_commit(xs_writer *w, xs_err *err); /* commit the transaction
+                                                      (or pending changes) */
+xs_rc xs_writer_cancel(xs_writer *w, xs_err *err);
+/* Add, or replace the document holding boolean term idterm. The caller
+ * still owns doc (free it with xs_doc_free). */
+xs_rc xs_writer_replace(xs_writer *w, const char *idterm, const xs_doc *doc,
+                        xs_err *err);
+/* Delete every document holding term idterm (none is not an error). */
+xs_rc xs_writer_delete(xs_writer *w, const char *idterm, xs_err *err);
+xs_rc xs_writer_set_meta(xs_writer *w, const char *key, const char *value,
+                         xs_err *err);
+/* *out is malloc'd (free()); "" when unset. */
+xs_rc xs_writer_get_meta(xs_writer *w, const char *key, char **out,
+                         xs_err *err);
+xs_rc xs_writer_doccount(xs_writer *w, size_t *out, xs_err *err);
+
+/* Every (document, value) pair of one slot, copied: vals[i] for docids[i];
+ * documents without the value are left out. Free with xs_values_free. */
+typedef struct xs_values {
+    size_t n;
+    unsigned *docids;
+    char **vals;
+} xs_values;
+xs_rc xs_writer_values(xs_writer *w, unsigned slot, xs_values *out,
+                       xs_err *err);
+void xs_values_free(xs_values *v); /* NULL fine */
+/* Delete by Xapian docid (from xs_writer_values). */
+xs_rc xs_writer_delete_docid(xs_writer *w, unsigned docid, xs_err *err);
+
+/* Merge several databases into one new compacted database at dst
+ * (xapian-compact --multipass); dst must not exist. */
+xs_rc xs_compact(const char *const *srcs, size_t nsrcs, const char *dst,
+                 xs_err *err);
+
+/* ---- documents ----------------------------------------------------- */
+
+xs_rc xs_doc_new(xs_doc **out, xs_err *err);
+void xs_doc_free(xs_doc *d); /* NULL fine */
+/* Add term with wdf increment (0 = boolean). Terms longer than XS_MAX_TERM
+ * are skipped silently (they cannot be stored). */
+xs_rc xs_doc_term(xs_doc *d, const char *term, size_t len, unsigned wdfinc,
+                  xs_err *err);
+/* Add one positional occurrence (wdf += wdfinc). pos >= 1. */
+xs_rc xs_doc_posting(xs_doc *d, const char *term, size_t len, unsigned pos,
+                     unsigned wdfinc, xs_err *err);
+xs_rc xs_doc_value(xs_doc *d, unsigned slot, const char *val, size_t len,
+                   xs_err *err);
+xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len, xs_err *err);
+
+/* ---- read side ----------------------------------------------------- */
+
+/* Open one database: a local directory, a stub file or a directory holding
+ * a XAPIANDB stub (which may name remote "remote host:port" shards). Checks
+ * the "schema" metadata of the first shard that has one (XS_ESCHEMA). */
+xs_rc xs_reader_open(const char *path, xs_reader **out, xs_err *err);
+/* Open several as one (Database::add_database); paths as above, or
+ * "tcp:HOST:PORT" for a xapian-tcpsrv remote. */
+xs_rc xs_reader_open_many(const char *const *paths, size_t n,
+                          xs_reader **out, xs_err *err);
+/* Bring the reader to the latest committed revision. *changed (may be
+ * NULL) says whether it moved. */
+xs_rc xs_reader_reopen(xs_reader *r, int *changed, xs_err *err);
+void xs_reader_close(xs_reader *r); /* NULL fine */
+size_t xs_reader_doccount(const xs_reader *r);  /* cached at open/reopen */
+unsigned long xs_reader_revision(const xs_reader *r); /* sum over shards */
+/* *out malloc'd, "" when unset. */
+xs_rc xs_reader_meta(xs_reader *r, const char *key, char **out, xs_err *err);
+/* Number of documents holding term (0 when none). */
+xs_rc xs_reader_termfreq(xs_reader *r, const char *term, size_t *out,
+                         xs_err *err);
+xs_rc xs_reader_collfreq(xs_reader *r, const char *term, size_t *out,
+                         xs_err *err);
+
+/* Queries are plain C trees, built and owned by the caller; the shim turns
+ * one into a Xapian::Query inside xs_search (so building never fails). */
+typedef enum xs_qop {
+    XS_Q_TERM,        /* term (wqf)                                      */
+    XS_Q_AND,
+    XS_Q_OR,
+    XS_Q_AND_NOT,     /* kids[0] AND NOT (kids[1] OR kids[2] ...)       */
+    XS_Q_AND_MAYBE,   /* kids[0] ranked by kids[1..]                     */
+    XS_Q_FILTER,      /* kids[0] filtered (no weight) by kids[1..] AND'd */
+    XS_Q_PHRASE,      /* kids (terms) in order within window positions   */
+    XS_Q_NEAR,        /* kids (terms) in any order within window         */
+    XS_Q_SCALE,       /* kids[0] weight times factor                     */
+    XS_Q_VALUE_RANGE, /* slot between lo and hi (NULL = open end)        */
+    XS_Q_ALL,         /* every document                                  */
+    XS_Q_NONE,        /* no document                                     */
+    XS_Q_SYNONYM      /* kids OR'ed, weighted as one term                */
+} xs_qop;
+
+typedef struct xs_query {
+    xs_qop op;
+    const char *term; /* XS_Q_TERM: bytes, term_len long */
+    size_t term_len;
+    unsigned wqf;     /* XS_Q_TERM: 0 taken as 1 */
+    unsigned window;  /* PHRASE/NEAR: 0 = number of kids */
+    double factor;    /* SCALE */
+    unsigned slot;    /* VALUE_RANGE */
+    const char *lo, *hi;
+    struct xs_query **kids;
+    size_t nkids;
+} xs_query;
+
+enum xs_sort {
+    XS_SORT_RELEVANCE = 0,
+    XS_SORT_VALUE_DESC,     /* by sort_slot, highest first, then relevance */
+    XS_SORT_VALUE_ASC,      /* by sort_slot, lowest first, then relevance  */
+};
+
+typedef struct xs_search_opts {
+    const xs_query *query;    /* required                                 */
+    const xs_query *filter;   /* boolean filter AND'd without weight; NULL */
+    size_t offset, size;      /* the page                                 */
+    int sort;                 /* enum xs_sort                             */
+    unsigned sort_slot;
+    const unsigned *facet_slots; /* exact counts over all matches         */
+    size_t nfacets;
+    size_t check_at_least;    /* 0 = exact totals (doccount); else a bound */
+    double bm25_k1, bm25_b;   /* 0 = Xapian's defaults                    */
+    int want_data;            /* copy document data of each hit           */
+    unsigned nvalues;         /* copy values 0..nvalues-1 of each hit      */
+} xs_search_opts;
+
+xs_rc xs_search(xs_reader *r, const xs_search_opts *o, xs_hits **out,
+                xs_err *err);
+void xs_hits_free(xs_hits *h); /* NULL fine */
+/* Accessors: borrowed pointers live as long as h. */
+size_t xs_hits_count(const xs_hits *h);        /* hits on this page */
+size_t xs_hits_total(const xs_hits *h);        /* matches (exact when
+                                                  check_at_least was 0) */
+unsigned xs_hits_docid(const xs_hits *h, size_t i);
+double xs_hits_score(const xs_hits *h, size_t i);
+const char *xs_hits_data(const xs_hits *h, size_t i, size_t *len);
+const char *xs_hits_value(const xs_hits *h, size_t i, unsigned slot,
+                          size_t *len); /* "" when absent */
+/* Facets: for facet k (index into facet_slots), the distinct values and
+ * their counts, most frequent first (ties by value). */
+size_t xs_hits_facet_count(const xs_hits *h, size_t k);
+const char *xs_hits_facet_value(const xs_hits *h, size_t k, size_t j,
+                                size_t *len);
+size_t xs_hits_facet_freq(const xs_hits *h, size_t k, size_t j);
+
+/* The document holding boolean term idterm: its data (malloc'd copy) and
+ * values 0..XS_NSLOTS-1 (malloc'd array of malloc'd strings; free each and
+ * the array). XS_ENOTFOUND when none. vals may be NULL. */
+xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
+                    size_t *len, char ***vals, xs_err *err);
+
+/* ---- stemming (read-only data; one per thread) ---------------------- */
+xs_rc xs_stem_new(const char *lang, xs_stem **out, xs_err *err);
+void xs_stem_free(xs_stem *s);
+/* Stem word into out (cap bytes incl. NUL); returns the length, or 0 when
+ * it does not fit or fails (the caller then keeps the word unstemmed). */
+size_t xs_stem_word(xs_stem *s, const char *word, size_t len, char *out,
+                    size_t cap);
+
+#ifdef XS_TESTING
+/* Test hook: the Nth entry into Xapian from now (1 = the next) throws the
+ * given kind of exception: 0 std::bad_alloc, 1 DatabaseModifiedError,
+ * 2 DatabaseLockError, 3 DatabaseCorruptError, 4 InvalidArgumentError,
+ * 5 Xapian::NetworkError, 6 std::runtime_error, 7 an int. 0 disarms. */
+void xs_test_fail_after(unsigned n, int kind);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif
