@@ -16,7 +16,8 @@ struct date { int y, m, d; }; /* m, d 0 when only the year/month is known */
 int date_parse(const char *s, size_t len, struct date *out);
 
 /* Find the first date in running text at or after s; returns 0 and sets
- * *start/*end (bytes) and *out, or -1 when none. Only full dates (y, m, d). */
+ * *start, *end (bytes) and *out, or -1 when none. Only full dates (y, m, d),
+ * and not the bare 8-digit form (too many other numbers look like it). */
 int date_find(const char *s, size_t len, struct date *out, size_t *start,
               size_t *end);
 /* Like date_find but the LAST full date in s (the 成文日期 at the end of a
@@ -24,6 +25,7 @@ int date_find(const char *s, size_t len, struct date *out, size_t *start,
 int date_find_last(const char *s, size_t len, struct date *out, size_t *start,
                    size_t *end);
 
-/* "YYYY-MM-DD" into out (11 bytes); "YYYY" alone when m == 0. */
+/* "YYYY-MM-DD" into out (11 bytes); "YYYY" alone when m == 0, "YYYY-MM"
+ * when only d == 0. */
 void date_format(const struct date *d, char out[11]);
 #endif

@@ -27,4 +27,12 @@ size_t docno_scan(const char *s, size_t len, docno_cb cb, void *ctx);
 
 /* Year carried by a document number (国办发〔2013〕26号 -> 2013), or 0. */
 int docno_year(const char *s, size_t len);
+
+/* Split a field holding several numbers joined by 、 ， , ； ; or newlines
+ * ("A字第1號、B字第2號") into parts: the byte range of part i is
+ * [starts[i], ends[i]), spaces trimmed, empty parts skipped; at most max
+ * parts. Returns the number of parts (1 for a single number). The parts
+ * are not checked: pass each to docno_norm. */
+size_t docno_split(const char *s, size_t len, size_t starts[], size_t ends[],
+                   size_t max);
 #endif

@@ -1,7 +1,7 @@
 /* extract.h - decoded text of one file -> records (title, unit, category,
  * date, docno, lang, url, body text), by format (HTML, XML, Markdown with
  * front matter, JSON / JSON Lines, CSV, SQL INSERT dumps, plain text) and by
- * ingest profile (profiles/*.conf: declarative, selected by path pattern),
+ * ingest profile (profiles/NAME.conf: declarative, selected by path pattern),
  * with fallbacks that read the fields from the text itself (GB/T 9704
  * layout, 民國 dates, English headers) and metadata normalisation (dates to
  * YYYY-MM-DD, unit aliases, category paths). Called by indexer/main.c. */

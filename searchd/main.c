@@ -1,7 +1,151 @@
-/* main.c - searchd (work in progress). */
+/* main.c - searchd: options, signals, start and stop the HTTP server
+ * (http.c) that answers API.md over the index written by the indexer. */
+#include "analysis/ana.h"
+#include "searchd/http.h"
+#include <errno.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
 {
-    fprintf(stderr, "searchd: not built yet\n");
-    return 2;
+    fprintf(f,
+"usage: searchd --db DIR [--db DIR ...] [options]\n"
+"\n"
+"Serve the search API (API.md) and the portal page over the index in DIR.\n"
+"Several --db are searched as one: index directories written by the indexer,\n"
+"Xapian stub files, or tcp:HOST:PORT for a xapian-tcpsrv shard. A newer\n"
+"revision written by the indexer is picked up without a restart.\n"
+"\n"
+"  --db DIR           an index to serve (repeatable; at least one)\n"
+"  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 =\n"
+"                     any free port)\n"
+"  --port-file FILE   write the port listened on to FILE once ready\n"
+"  --threads N        worker threads, each with its own index handle\n"
+"                     (default 4)\n"
+"  --max-conn N       concurrent connections (default 512)\n"
+"  --access-log FILE  one line per request; '-' = stderr (default), 'off'\n"
+"  --help             this text\n"
+"\n"
+"Stops cleanly on SIGTERM or SIGINT (requests in flight are answered).\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"db", required_argument, 0, 'd'},
+        {"listen", required_argument, 0, 'l'},
+        {"port-file", required_argument, 0, 'p'},
+        {"threads", required_argument, 0, 't'},
+        {"max-conn", required_argument, 0, 'm'},
+        {"access-log", required_argument, 0, 'a'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *dbs[64], *listen = "127.0.0.1:8080", *portfile = NULL,
+               *alog = "-";
+    size_t ndbs = 0;
+    struct http_conf cf;
+    struct err e = {0};
+    struct MHD_Daemon *d;
+    char host[64];
+    const char *colon;
+    int c, port, sig;
+    sigset_t ss;
+
+    memset(&cf, 0, sizeof cf);
+    cf.threads = 4;
+    cf.max_conn = 512;
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            if (ndbs < 64)
+                dbs[ndbs++] = optarg;
+            break;
+        case 'l': listen = optarg; break;
+        case 'p': portfile = optarg; break;
+        case 't': cf.threads = atoi(optarg); break;
+        case 'm': cf.max_conn = atoi(optarg); break;
+        case 'a': alog = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!ndbs || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (cf.threads < 1 || cf.threads > 64 || cf.max_conn < 1) {
+        fprintf(stderr, "searchd: --threads must be 1..64 and --max-conn positive\n");
+        return 2;
+    }
+    colon = strrchr(listen, ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host) {
+        fprintf(stderr, "searchd: --listen wants ADDR:PORT, e.g. 127.0.0.1:8080\n");
+        return 2;
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = 0;
+    port = atoi(colon + 1);
+    if (port < 0 || port > 65535) {
+        fprintf(stderr, "searchd: bad port in --listen '%s'\n", listen);
+        return 2;
+    }
+    if (ana_global_init(&e) < 0) {
+        fprintf(stderr, "searchd: %s\n", e.msg);
+        return 2;
+    }
+    if (e.msg[0])
+        fprintf(stderr, "searchd: warning: %s\n", e.msg);
+    cf.dbs = dbs;
+    cf.ndbs = ndbs;
+    cf.host = host;
+    cf.port = port;
+    if (!strcmp(alog, "-"))
+        cf.access_log = stderr;
+    else if (strcmp(alog, "off")) {
+        cf.access_log = fopen(alog, "a");
+        if (!cf.access_log) {
+            fprintf(stderr, "searchd: cannot open '%s': %s\n", alog, strerror(errno));
+            return 2;
+        }
+        setvbuf(cf.access_log, NULL, _IOLBF, 0);
+    }
+    /* signals are taken synchronously by this thread only */
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGTERM);
+    sigaddset(&ss, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &ss, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    d = http_start(&cf, &e);
+    if (!d) {
+        fprintf(stderr, "searchd: %s\n", e.msg);
+        return 2;
+    }
+    port = http_port(d);
+    fprintf(stderr, "searchd: serving %zu index(es) on http://%s:%d/\n", ndbs, host, port);
+    if (portfile) {
+        char tmp[4096];
+        FILE *f;
+        snprintf(tmp, sizeof tmp, "%s.tmp", portfile);
+        f = fopen(tmp, "w");
+        if (!f || fprintf(f, "%d\n", port) < 0 || fclose(f) != 0 ||
+            rename(tmp, portfile) != 0) {
+            fprintf(stderr, "searchd: cannot write '%s'\n", portfile);
+            MHD_stop_daemon(d);
+            return 2;
+        }
+    }
+    sigwait(&ss, &sig);
+    fprintf(stderr, "searchd: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    MHD_quiesce_daemon(d);
+    MHD_stop_daemon(d);
+    http_free_workers();
+    if (cf.access_log && cf.access_log != stderr)
+        fclose(cf.access_log);
+    return 0;
 }

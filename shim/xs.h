@@ -58,6 +58,9 @@
 
 #ifdef __cplusplus
 extern "C" {
+#define XS_NOEXCEPT noexcept /* no exception ever crosses into C */
+#else
+#define XS_NOEXCEPT
 #endif
 
 #define XS_SCHEMA_VERSION "1"
@@ -99,7 +102,7 @@ typedef struct xs_err {
     char msg[256];
 } xs_err;
 
-const char *xs_rc_str(xs_rc rc); /* static text, never NULL */
+const char *xs_rc_str(xs_rc rc) XS_NOEXCEPT; /* static text, never NULL */
 
 /* ---- write side ---------------------------------------------------- */
 
@@ -109,26 +112,36 @@ enum xs_open_flags {
 };
 /* Opens (takes Xapian's exclusive lock; XS_ELOCKED when held). Checks the
  * "schema" metadata (XS_ESCHEMA on mismatch; a new index gets it set).
- * flush_docs: documents buffered before Xapian flushes (0 = default). */
+ * flush_docs: documents buffered before Xapian flushes (0 = default; else
+ * sets XAPIAN_FLUSH_THRESHOLD in the process environment). */
 xs_rc xs_writer_open(const char *path, int flags, unsigned flush_docs,
-                     xs_writer **out, xs_err *err);
-xs_rc xs_writer_close(xs_writer *w, xs_err *err); /* NULL fine; no commit */
-xs_rc xs_writer_begin(xs_writer *w, xs_err *err); /* a transaction       */
-xs_rc xs_writer_commit(xs_writer *w, xs_err *err); /* commit the transaction
-                                                      (or pending changes) */
-xs_rc xs_writer_cancel(xs_writer *w, xs_err *err);
+                     xs_writer **out, xs_err *err) XS_NOEXCEPT;
+/* NULL fine. No explicit commit: an active transaction is cancelled, but
+ * changes made outside a transaction are committed by Xapian itself (as at
+ * every flush), so a run that must leave nothing behind on failure works
+ * inside xs_writer_begin/xs_writer_commit. */
+xs_rc xs_writer_close(xs_writer *w, xs_err *err) XS_NOEXCEPT;
+/* A transaction (XS_EINVAL when one is already active). Changes pending
+ * from before it are not committed first: they join it (cancel drops them
+ * too). Xapian does not commit on its own while it is active. */
+xs_rc xs_writer_begin(xs_writer *w, xs_err *err) XS_NOEXCEPT;
+/* Commit the transaction (or the pending changes when none is active). */
+xs_rc xs_writer_commit(xs_writer *w, xs_err *err) XS_NOEXCEPT;
+/* Drop the transaction's changes (XS_EINVAL when none is active). */
+xs_rc xs_writer_cancel(xs_writer *w, xs_err *err) XS_NOEXCEPT;
 /* Add, or replace the document holding boolean term idterm. The caller
  * still owns doc (free it with xs_doc_free). */
 xs_rc xs_writer_replace(xs_writer *w, const char *idterm, const xs_doc *doc,
-                        xs_err *err);
+                        xs_err *err) XS_NOEXCEPT;
 /* Delete every document holding term idterm (none is not an error). */
-xs_rc xs_writer_delete(xs_writer *w, const char *idterm, xs_err *err);
+xs_rc xs_writer_delete(xs_writer *w, const char *idterm,
+                       xs_err *err) XS_NOEXCEPT;
 xs_rc xs_writer_set_meta(xs_writer *w, const char *key, const char *value,
-                         xs_err *err);
+                         xs_err *err) XS_NOEXCEPT;
 /* *out is malloc'd (free()); "" when unset. */
 xs_rc xs_writer_get_meta(xs_writer *w, const char *key, char **out,
-                         xs_err *err);
-xs_rc xs_writer_doccount(xs_writer *w, size_t *out, xs_err *err);
+                         xs_err *err) XS_NOEXCEPT;
+xs_rc xs_writer_doccount(xs_writer *w, size_t *out, xs_err *err) XS_NOEXCEPT;
 
 /* Every (document, value) pair of one slot, copied: vals[i] for docids[i];
  * documents without the value are left out. Free with xs_values_free. */
@@ -138,54 +151,63 @@ typedef struct xs_values {
     char **vals;
 } xs_values;
 xs_rc xs_writer_values(xs_writer *w, unsigned slot, xs_values *out,
-                       xs_err *err);
-void xs_values_free(xs_values *v); /* NULL fine */
-/* Delete by Xapian docid (from xs_writer_values). */
-xs_rc xs_writer_delete_docid(xs_writer *w, unsigned docid, xs_err *err);
+                       xs_err *err) XS_NOEXCEPT;
+void xs_values_free(xs_values *v) XS_NOEXCEPT; /* NULL fine */
+/* Delete by Xapian docid (from xs_writer_values); XS_ENOTFOUND when no
+ * such document. */
+xs_rc xs_writer_delete_docid(xs_writer *w, unsigned docid,
+                             xs_err *err) XS_NOEXCEPT;
 
 /* Merge several databases into one new compacted database at dst
- * (xapian-compact --multipass); dst must not exist. */
+ * (xapian-compact --multipass); dst must not exist (XS_EINVAL), and on
+ * failure may be left partly written. Document ids are renumbered. */
 xs_rc xs_compact(const char *const *srcs, size_t nsrcs, const char *dst,
-                 xs_err *err);
+                 xs_err *err) XS_NOEXCEPT;
 
 /* ---- documents ----------------------------------------------------- */
 
-xs_rc xs_doc_new(xs_doc **out, xs_err *err);
-void xs_doc_free(xs_doc *d); /* NULL fine */
+xs_rc xs_doc_new(xs_doc **out, xs_err *err) XS_NOEXCEPT;
+void xs_doc_free(xs_doc *d) XS_NOEXCEPT; /* NULL fine */
 /* Add term with wdf increment (0 = boolean). Terms longer than XS_MAX_TERM
  * are skipped silently (they cannot be stored). */
 xs_rc xs_doc_term(xs_doc *d, const char *term, size_t len, unsigned wdfinc,
-                  xs_err *err);
+                  xs_err *err) XS_NOEXCEPT;
 /* Add one positional occurrence (wdf += wdfinc). pos >= 1. */
 xs_rc xs_doc_posting(xs_doc *d, const char *term, size_t len, unsigned pos,
-                     unsigned wdfinc, xs_err *err);
+                     unsigned wdfinc, xs_err *err) XS_NOEXCEPT;
 xs_rc xs_doc_value(xs_doc *d, unsigned slot, const char *val, size_t len,
-                   xs_err *err);
-xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len, xs_err *err);
+                   xs_err *err) XS_NOEXCEPT;
+xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len,
+                  xs_err *err) XS_NOEXCEPT;
 
 /* ---- read side ----------------------------------------------------- */
 
 /* Open one database: a local directory, a stub file or a directory holding
  * a XAPIANDB stub (which may name remote "remote host:port" shards). Checks
- * the "schema" metadata of the first shard that has one (XS_ESCHEMA). */
-xs_rc xs_reader_open(const char *path, xs_reader **out, xs_err *err);
+ * the "schema" metadata of each path (of a stub: its first shard); unset
+ * is accepted, another value is XS_ESCHEMA. */
+xs_rc xs_reader_open(const char *path, xs_reader **out,
+                     xs_err *err) XS_NOEXCEPT;
 /* Open several as one (Database::add_database); paths as above, or
  * "tcp:HOST:PORT" for a xapian-tcpsrv remote. */
 xs_rc xs_reader_open_many(const char *const *paths, size_t n,
-                          xs_reader **out, xs_err *err);
+                          xs_reader **out, xs_err *err) XS_NOEXCEPT;
 /* Bring the reader to the latest committed revision. *changed (may be
- * NULL) says whether it moved. */
-xs_rc xs_reader_reopen(xs_reader *r, int *changed, xs_err *err);
-void xs_reader_close(xs_reader *r); /* NULL fine */
-size_t xs_reader_doccount(const xs_reader *r);  /* cached at open/reopen */
-unsigned long xs_reader_revision(const xs_reader *r); /* sum over shards */
+ * NULL) says whether it moved. The schema is checked again. */
+xs_rc xs_reader_reopen(xs_reader *r, int *changed, xs_err *err) XS_NOEXCEPT;
+void xs_reader_close(xs_reader *r) XS_NOEXCEPT; /* NULL fine */
+/* Cached at open/reopen. The revision is the sum over shards; a remote
+ * shard (or a stub naming several) counts 0. */
+size_t xs_reader_doccount(const xs_reader *r) XS_NOEXCEPT;
+unsigned long xs_reader_revision(const xs_reader *r) XS_NOEXCEPT;
 /* *out malloc'd, "" when unset. */
-xs_rc xs_reader_meta(xs_reader *r, const char *key, char **out, xs_err *err);
+xs_rc xs_reader_meta(xs_reader *r, const char *key, char **out,
+                     xs_err *err) XS_NOEXCEPT;
 /* Number of documents holding term (0 when none). */
 xs_rc xs_reader_termfreq(xs_reader *r, const char *term, size_t *out,
-                         xs_err *err);
+                         xs_err *err) XS_NOEXCEPT;
 xs_rc xs_reader_collfreq(xs_reader *r, const char *term, size_t *out,
-                         xs_err *err);
+                         xs_err *err) XS_NOEXCEPT;
 
 /* Queries are plain C trees, built and owned by the caller; the shim turns
  * one into a Xapian::Query inside xs_search (so building never fails). */
@@ -235,49 +257,52 @@ typedef struct xs_search_opts {
     size_t check_at_least;    /* 0 = exact totals (doccount); else a bound */
     double bm25_k1, bm25_b;   /* 0 = Xapian's defaults                    */
     int want_data;            /* copy document data of each hit           */
-    unsigned nvalues;         /* copy values 0..nvalues-1 of each hit      */
+    unsigned nvalues;         /* copy values 0..nvalues-1 (<= 256)        */
 } xs_search_opts;
 
 xs_rc xs_search(xs_reader *r, const xs_search_opts *o, xs_hits **out,
-                xs_err *err);
-void xs_hits_free(xs_hits *h); /* NULL fine */
+                xs_err *err) XS_NOEXCEPT;
+void xs_hits_free(xs_hits *h) XS_NOEXCEPT; /* NULL fine */
 /* Accessors: borrowed pointers live as long as h. */
-size_t xs_hits_count(const xs_hits *h);        /* hits on this page */
-size_t xs_hits_total(const xs_hits *h);        /* matches (exact when
-                                                  check_at_least was 0) */
-unsigned xs_hits_docid(const xs_hits *h, size_t i);
-double xs_hits_score(const xs_hits *h, size_t i);
-const char *xs_hits_data(const xs_hits *h, size_t i, size_t *len);
+/* Hits on this page; matches in all (exact when check_at_least was 0). */
+size_t xs_hits_count(const xs_hits *h) XS_NOEXCEPT;
+size_t xs_hits_total(const xs_hits *h) XS_NOEXCEPT;
+unsigned xs_hits_docid(const xs_hits *h, size_t i) XS_NOEXCEPT;
+double xs_hits_score(const xs_hits *h, size_t i) XS_NOEXCEPT;
+const char *xs_hits_data(const xs_hits *h, size_t i, size_t *len) XS_NOEXCEPT;
 const char *xs_hits_value(const xs_hits *h, size_t i, unsigned slot,
-                          size_t *len); /* "" when absent */
+                          size_t *len) XS_NOEXCEPT; /* "" when absent */
 /* Facets: for facet k (index into facet_slots), the distinct values and
  * their counts, most frequent first (ties by value). */
-size_t xs_hits_facet_count(const xs_hits *h, size_t k);
+size_t xs_hits_facet_count(const xs_hits *h, size_t k) XS_NOEXCEPT;
 const char *xs_hits_facet_value(const xs_hits *h, size_t k, size_t j,
-                                size_t *len);
-size_t xs_hits_facet_freq(const xs_hits *h, size_t k, size_t j);
+                                size_t *len) XS_NOEXCEPT;
+size_t xs_hits_facet_freq(const xs_hits *h, size_t k, size_t j) XS_NOEXCEPT;
 
 /* The document holding boolean term idterm: its data (malloc'd copy) and
  * values 0..XS_NSLOTS-1 (malloc'd array of malloc'd strings; free each and
  * the array). XS_ENOTFOUND when none. vals may be NULL. */
 xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
-                    size_t *len, char ***vals, xs_err *err);
+                    size_t *len, char ***vals, xs_err *err) XS_NOEXCEPT;
 
 /* ---- stemming (read-only data; one per thread) ---------------------- */
-xs_rc xs_stem_new(const char *lang, xs_stem **out, xs_err *err);
-void xs_stem_free(xs_stem *s);
+xs_rc xs_stem_new(const char *lang, xs_stem **out, xs_err *err) XS_NOEXCEPT;
+void xs_stem_free(xs_stem *s) XS_NOEXCEPT;
 /* Stem word into out (cap bytes incl. NUL); returns the length, or 0 when
  * it does not fit or fails (the caller then keeps the word unstemmed). */
 size_t xs_stem_word(xs_stem *s, const char *word, size_t len, char *out,
-                    size_t cap);
+                    size_t cap) XS_NOEXCEPT;
 
-#ifdef XS_TESTING
-/* Test hook: the Nth entry into Xapian from now (1 = the next) throws the
- * given kind of exception: 0 std::bad_alloc, 1 DatabaseModifiedError,
- * 2 DatabaseLockError, 3 DatabaseCorruptError, 4 InvalidArgumentError,
- * 5 Xapian::NetworkError, 6 std::runtime_error, 7 an int. 0 disarms. */
-void xs_test_fail_after(unsigned n, int kind);
-#endif
+/* Test hook (always built; one relaxed atomic load per call when unarmed):
+ * the Nth entry into Xapian from now (1 = the next; every call that enters
+ * a try block counts) throws the given kind of exception: 0 std::bad_alloc,
+ * 1 DatabaseModifiedError, 2 DatabaseLockError, 3 DatabaseCorruptError,
+ * 4 InvalidArgumentError, 5 Xapian::NetworkError, 6 std::runtime_error,
+ * 7 an int, 8 DatabaseNotFoundError, 9 QueryParserError,
+ * 10 DatabaseOpeningError, 11 InvalidOperationError, 12 DocNotFoundError,
+ * 13 RangeError (another Xapian::Error), 14 DatabaseVersionError,
+ * other values UnimplementedError. n = 0 disarms. */
+void xs_test_fail_after(unsigned n, int kind) XS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,116 @@
+/* fp.c - shingles, winnowing and overlap (see fp.h). */
+#include "analysis/fp.h"
+#include "analysis/ana.h"
+#include "analysis/fold.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t fp_shingles(const char *s, size_t len, uint64_t **out)
+{
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), m = 0, i, k;
+    uint64_t *h;
+    *out = NULL;
+    if (n == (size_t)-1)
+        return (size_t)-1;
+    for (i = 0; i < n; i++)   /* keep content characters only */
+        if (is_han(c[i]) || ana_is_alnum(c[i]))
+            c[m++] = c[i];
+    h = malloc((m >= FP_K ? m - FP_K + 1 : 1) * sizeof *h);
+    if (!h) {
+        free(c);
+        return (size_t)-1;
+    }
+    if (m < FP_K) {
+        free(c);
+        *out = h;
+        return 0;
+    }
+    for (i = 0; i + FP_K <= m; i++) {
+        uint64_t x = 1469598103934665603ULL;
+        for (k = 0; k < FP_K; k++) {
+            x ^= c[i + k];
+            x *= 1099511628211ULL;
+        }
+        x ^= x >> 29;           /* finalise: spread the low bits */
+        x *= 0xbf58476d1ce4e5b9ULL;
+        x ^= x >> 32;
+        h[i] = x;
+    }
+    free(c);
+    *out = h;
+    return m - FP_K + 1;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+size_t fp_unique(uint64_t *h, size_t n)
+{
+    size_t i, m = 0;
+    if (!n)
+        return 0;
+    qsort(h, n, sizeof *h, cmp64);
+    for (i = 0; i < n; i++)
+        if (!m || h[m - 1] != h[i])
+            h[m++] = h[i];
+    return m;
+}
+
+size_t fp_winnow(const uint64_t *h, size_t n, uint64_t *out)
+{
+    size_t i, m = 0, last = (size_t)-1;
+    if (n == 0)
+        return 0;
+    if (n <= FP_W) { /* short text: its minimum */
+        size_t b = 0;
+        for (i = 1; i < n; i++)
+            if (h[i] <= h[b])
+                b = i;
+        out[0] = h[b];
+        return 1;
+    }
+    for (i = 0; i + FP_W <= n; i++) {
+        size_t b = i, j;
+        if (last != (size_t)-1 && last >= i) {
+            /* the previous minimum is still inside: only the new one can win */
+            b = last;
+            if (h[i + FP_W - 1] <= h[b])
+                b = i + FP_W - 1;
+        } else {
+            for (j = i + 1; j < i + FP_W; j++)
+                if (h[j] <= h[b])
+                    b = j;
+        }
+        if (b != last)
+            out[m++] = h[b];
+        last = b;
+    }
+    return fp_unique(out, m);
+}
+
+size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, c = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j])
+            i++;
+        else if (a[i] > b[j])
+            j++;
+        else {
+            c++;
+            i++;
+            j++;
+        }
+    }
+    return c;
+}
+
+void fp_term(uint64_t h, char out[16])
+{
+    snprintf(out, 16, "XF:%012llx", (unsigned long long)(h >> 16));
+}

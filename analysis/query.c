@@ -1,0 +1,957 @@
+/* query.c - parse the query language and build the xs_query tree (see
+ * query.h). Matching rules, the heart of result quality:
+ *  - "quoted": exact after folding. Han characters are matched through the
+ *    positional bigram layer (a phrase of bigrams = exactly that character
+ *    string), a single character through the character layer; no
+ *    vocabulary variants, so a quoted string finds exactly the documents
+ *    that contain it.
+ *  - an unquoted Han run is cut into dictionary words; every word must
+ *    occur as a character string (any order), in either regional
+ *    vocabulary; documents with the run as typed, the words as words, and
+ *    title matches rank higher (AND_MAYBE).
+ *  - an unquoted Latin word matches its English stem; the exact form and
+ *    the title rank higher. */
+#include "analysis/query.h"
+#include "analysis/docno.h"
+#include "analysis/fold.h"
+#include "analysis/seg.h"
+#include "common/buf.h"
+#include <opencc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PHRASE_CHUNK 32 /* terms per PHRASE; longer phrases are chunked */
+
+struct qry_block {
+    struct qry_block *next;
+    size_t used, cap;
+    _Alignas(16) char data[];
+};
+
+static void *qalloc(struct qry *q, size_t n)
+{
+    struct qry_block *b = q->mem;
+    n = (n + 15) & ~(size_t)15;
+    if (!b || b->used + n > b->cap) {
+        size_t cap = n > 16384 ? n : 16384;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->next = q->mem;
+        b->used = 0;
+        b->cap = cap;
+        q->mem = b;
+    }
+    b->used += n;
+    return b->data + b->used - n;
+}
+
+static char *qstrdup(struct qry *q, const char *s, size_t n)
+{
+    char *p = qalloc(q, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+xs_query *qry_node(struct qry *q, xs_qop op, size_t nkids)
+{
+    xs_query *n = qalloc(q, sizeof *n);
+    if (!n)
+        return NULL;
+    memset(n, 0, sizeof *n);
+    n->op = op;
+    if (nkids) {
+        n->kids = qalloc(q, nkids * sizeof *n->kids);
+        if (!n->kids)
+            return NULL;
+        memset(n->kids, 0, nkids * sizeof *n->kids);
+    }
+    return n;
+}
+
+xs_query *qry_term(struct qry *q, const char *term, size_t len, unsigned wqf)
+{
+    xs_query *n = qry_node(q, XS_Q_TERM, 0);
+    if (!n)
+        return NULL;
+    n->term = qstrdup(q, term, len);
+    n->term_len = len;
+    n->wqf = wqf;
+    return n->term ? n : NULL;
+}
+
+/* A growing list of nodes that becomes one node of op. */
+struct nlist {
+    xs_query **v;
+    size_t n, cap;
+};
+
+static void nl_add(struct nlist *l, xs_query *x)
+{
+    if (!x)
+        return;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 8;
+        xs_query **np = realloc(l->v, nc * sizeof *np);
+        if (!np)
+            return;
+        l->v = np;
+        l->cap = nc;
+    }
+    l->v[l->n++] = x;
+}
+
+static xs_query *nl_make(struct qry *q, struct nlist *l, xs_qop op)
+{
+    xs_query *n = NULL;
+    if (l->n == 1 && op != XS_Q_PHRASE && op != XS_Q_NEAR) {
+        n = l->v[0];
+    } else if (l->n) {
+        n = qry_node(q, op, l->n);
+        if (n) {
+            memcpy(n->kids, l->v, l->n * sizeof *l->v);
+            n->nkids = l->n;
+        }
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+    return n;
+}
+
+static xs_query *scale(struct qry *q, xs_query *x, double f)
+{
+    xs_query *n;
+    if (!x)
+        return NULL;
+    n = qry_node(q, XS_Q_SCALE, 1);
+    if (!n)
+        return NULL;
+    n->kids[0] = x;
+    n->nkids = 1;
+    n->factor = f;
+    return n;
+}
+
+static xs_query *binary(struct qry *q, xs_qop op, xs_query *a, xs_query *b)
+{
+    xs_query *n;
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    n = qry_node(q, op, 2);
+    if (!n)
+        return NULL;
+    n->kids[0] = a;
+    n->kids[1] = b;
+    n->nkids = 2;
+    return n;
+}
+
+static void add_hl(struct qry *q, const char *s, size_t len, int kind)
+{
+    size_t i;
+    if (!len)
+        return;
+    for (i = 0; i < q->nhl; i++)
+        if (q->hl[i].kind == kind && q->hl[i].len == len &&
+            !memcmp(q->hl[i].s, s, len))
+            return;
+    if (q->nhl == q->hlcap) {
+        size_t nc = q->hlcap ? q->hlcap * 2 : 8;
+        struct qry_hl *np = realloc(q->hl, nc * sizeof *np);
+        if (!np)
+            return;
+        q->hl = np;
+        q->hlcap = nc;
+    }
+    q->hl[q->nhl].s = qstrdup(q, s, len);
+    q->hl[q->nhl].len = len;
+    q->hl[q->nhl].kind = kind;
+    if (q->hl[q->nhl].s)
+        q->nhl++;
+}
+
+/* ---- building blocks over folded code points ------------------------- */
+
+static size_t enc_cps(const uint32_t *c, size_t n, char *out)
+{
+    size_t l = 0, i;
+    for (i = 0; i < n; i++)
+        l += utf8_enc(c[i], out + l);
+    return l;
+}
+
+/* A phrase over terms l (in order, adjacent). Long phrases become an AND
+ * of overlapping chunks of PHRASE_CHUNK terms, each chunk sharing its first
+ * term with the previous one. Consumes l. */
+static xs_query *make_phrase(struct qry *q, struct nlist *l)
+{
+    xs_query *all = NULL;
+    size_t i = 0;
+    if (l->n <= 1)
+        return nl_make(q, l, XS_Q_AND);
+    while (i + 1 < l->n) {
+        size_t m = l->n - i < PHRASE_CHUNK ? l->n - i : PHRASE_CHUNK;
+        xs_query *ph = qry_node(q, XS_Q_PHRASE, m);
+        if (!ph)
+            break;
+        memcpy(ph->kids, l->v + i, m * sizeof *l->v);
+        ph->nkids = m;
+        all = binary(q, XS_Q_AND, all, ph);
+        i += m - 1;
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+    return all;
+}
+
+/* Exact match of a Han string (folded cps): one character -> the character
+ * term; two -> the bigram; more -> a phrase of bigrams. */
+static xs_query *han_exact(struct qry *q, const char *pfx, const uint32_t *c,
+                           size_t n)
+{
+    char t[64];
+    size_t pl = strlen(pfx), i;
+    struct nlist l = {0};
+    if (n == 0)
+        return NULL;
+    memcpy(t, pfx, pl);
+    if (n == 1)
+        return qry_term(q, t, pl + utf8_enc(c[0], t + pl), 1);
+    for (i = 0; i + 1 < n; i++) {
+        size_t k = utf8_enc(c[i], t + pl);
+        k += utf8_enc(c[i + 1], t + pl + k);
+        nl_add(&l, qry_term(q, t, pl + k, 1));
+    }
+    return make_phrase(q, &l);
+}
+
+/* Fold s and return its code points (arena). */
+static uint32_t *fold_to_cps(struct qry *q, const char *s, size_t len,
+                             size_t *n)
+{
+    uint32_t *c, *st, *en, *out;
+    size_t k = ana_fold_cps(s, len, &c, &st, &en);
+    if (k == (size_t)-1)
+        return NULL;
+    out = qalloc(q, (k + 1) * sizeof *out);
+    if (out)
+        memcpy(out, c, k * sizeof *out);
+    free(c);
+    *n = k;
+    return out;
+}
+
+/* Regional-vocabulary variants of one word as written (orig): the Taiwan
+ * form of a mainland word and the mainland form of a Taiwan word, folded.
+ * Adds distinct variants (other than the word itself) to vs. */
+static size_t variants(struct qp *p, struct qry *q, const char *orig,
+                       size_t olen, const uint32_t *self, size_t nself,
+                       uint32_t **vs, size_t *vn, size_t max)
+{
+    size_t nv = 0;
+    void *convs[3][2] = {{p->s2twp, NULL}, {p->s2t, p->tw2sp}, {p->tw2sp, NULL}};
+    int k;
+    for (k = 0; k < 3 && nv < max; k++) {
+        char *a, *b = NULL;
+        const char *res;
+        uint32_t *fc;
+        size_t fn, j;
+        if (!convs[k][0])
+            continue;
+        a = opencc_convert_utf8((opencc_t)convs[k][0], orig, olen);
+        if (!a)
+            continue;
+        res = a;
+        if (convs[k][1]) {
+            b = opencc_convert_utf8((opencc_t)convs[k][1], a, strlen(a));
+            res = b ? b : a;
+        }
+        fc = fold_to_cps(q, res, strlen(res), &fn);
+        if (b)
+            opencc_convert_utf8_free(b);
+        opencc_convert_utf8_free(a);
+        if (!fc || fn == 0)
+            continue;
+        for (j = 0; j < fn; j++)
+            if (!is_han(fc[j]))
+                break;
+        if (j < fn)
+            continue;
+        if (fn == nself && !memcmp(fc, self, fn * sizeof *fc))
+            continue;
+        for (j = 0; j < nv; j++)
+            if (vn[j] == fn && !memcmp(vs[j], fc, fn * sizeof *fc))
+                break;
+        if (j < nv)
+            continue;
+        vs[nv] = fc;
+        vn[nv] = fn;
+        nv++;
+    }
+    return nv;
+}
+
+/* An unquoted Han run (folded cps c[0..n), original bytes via st/en). */
+static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
+                           const char *orig, const uint32_t *c,
+                           const uint32_t *st, const uint32_t *en, size_t n)
+{
+    struct seg_word *w = malloc((2 * n + 8) * sizeof *w);
+    size_t nw, k, nwords = 0;
+    struct nlist must = {0}, rank = {0};
+    xs_query *res;
+    char t[80];
+    size_t pl = strlen(pfx);
+    int title_only = pl > 0;
+
+    if (!w)
+        return NULL;
+    nw = seg_run(c, n, w, 2 * n + 8);
+    for (k = 0; k < nw; k++) {
+        size_t len = w[k].end - w[k].start, nv, j;
+        const uint32_t *wc = c + w[k].start;
+        uint32_t *vs[3];
+        size_t vn[3];
+        struct nlist alt = {0};
+        char hs[80];
+        if (w[k].sub)
+            continue;
+        if (++nwords > QRY_MAX_LEAVES) {
+            q->truncated = 1;
+            break;
+        }
+        nl_add(&alt, han_exact(q, pfx, wc, len));
+        add_hl(q, hs, enc_cps(wc, len > 16 ? 16 : len, hs), QHL_HAN);
+        nv = 0;
+        if (len >= 2 && len <= 8)
+            nv = variants(p, q, orig + st[w[k].start],
+                          en[w[k].end - 1] - st[w[k].start], wc, len, vs, vn, 3);
+        for (j = 0; j < nv; j++) {
+            nl_add(&alt, han_exact(q, pfx, vs[j], vn[j]));
+            add_hl(q, hs, enc_cps(vs[j], vn[j] > 16 ? 16 : vn[j], hs), QHL_HAN);
+        }
+        nl_add(&must, nl_make(q, &alt, XS_Q_OR));
+        /* ranking: the word as a dictionary word (W layer) */
+        if (len >= 2 && len <= 16) {
+            memcpy(t, pfx, pl);
+            memcpy(t + pl, "W", 1);
+            nl_add(&rank, qry_term(q, t, pl + 1 + enc_cps(wc, len, t + pl + 1), 1));
+            for (j = 0; j < nv; j++) {
+                if (vn[j] > 16)
+                    continue;
+                nl_add(&rank, qry_term(q, t, pl + 1 + enc_cps(vs[j], vn[j], t + pl + 1), 1));
+            }
+        }
+    }
+    free(w);
+    if (n > 1 && n <= 64)
+        add_hl(q, t, enc_cps(c, n > 16 ? 16 : n, t), QHL_HAN);
+    res = nl_make(q, &must, XS_Q_AND);
+    if (nwords > 1 && n <= 64)  /* the run as typed */
+        nl_add(&rank, scale(q, han_exact(q, pfx, c, n), 2.0));
+    if (!title_only) {
+        /* title matches: the run, or its words, in the title */
+        nl_add(&rank, scale(q, han_exact(q, "S", c, n), 3.0));
+    }
+    if (rank.n)
+        res = binary(q, XS_Q_AND_MAYBE, res, nl_make(q, &rank, XS_Q_OR));
+    else
+        free(rank.v);
+    return res;
+}
+
+static xs_query *latin_word(struct qp *p, struct qry *q, const char *pfx,
+                            const char *s, size_t n, int exact)
+{
+    char t[200], stem[128];
+    size_t pl = strlen(pfx), sl = 0;
+    int digits = 1;
+    size_t i;
+    xs_query *m, *rank = NULL;
+    if (n + pl + 2 > sizeof t)
+        return NULL;
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            digits = 0;
+    memcpy(t, pfx, pl);
+    memcpy(t + pl, s, n);
+    m = qry_term(q, t, pl + n, 1);
+    add_hl(q, s, n, QHL_LATIN);
+    if (exact || digits || !p->ana.stem)
+        return m;
+    sl = xs_stem_word((xs_stem *)p->ana.stem, s, n, stem, sizeof stem);
+    if (sl) {
+        xs_query *z;
+        t[pl] = 'Z';
+        memcpy(t + pl + 1, stem, sl);
+        z = qry_term(q, t, pl + 1 + sl, 1);
+        add_hl(q, stem, sl, QHL_STEM);
+        /* match by stem; the exact form ranks higher */
+        rank = m;
+        m = z;
+    }
+    if (!pl) {
+        t[0] = 'S';
+        memcpy(t + 1, s, n);
+        rank = binary(q, XS_Q_OR, rank, scale(q, qry_term(q, t, 1 + n, 1), 3.0));
+    }
+    return binary(q, XS_Q_AND_MAYBE, m, rank);
+}
+
+/* ---- leaves ----------------------------------------------------------- */
+
+enum field { F_ANY, F_TITLE, F_UNIT, F_DOCNO };
+
+/* Remove white space between two Han characters (a quoted "信息 公开" is
+ * the string 信息公开). Returns an arena copy. */
+static char *join_han(struct qry *q, const char *s, size_t len, size_t *outlen)
+{
+    char *o = qalloc(q, len + 1);
+    size_t i = 0, j = 0;
+    uint32_t prev = 0;
+    if (!o)
+        return NULL;
+    while (i < len) {
+        uint32_t cp;
+        size_t cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
+        if ((cp == ' ' || cp == 0x3000 || cp == '\t') && is_han(prev)) {
+            size_t k = i + cl;
+            uint32_t nx = 0;
+            while (k < len) {
+                size_t c2 = utf8_dec((const unsigned char *)s + k, len - k, &nx);
+                if (nx != ' ' && nx != 0x3000 && nx != '\t')
+                    break;
+                k += c2;
+            }
+            if (k < len && is_han(nx)) {
+                i = k;
+                continue;
+            }
+        }
+        memcpy(o + j, s + i, cl);
+        j += cl;
+        i += cl;
+        prev = cp;
+    }
+    o[j] = 0;
+    *outlen = j;
+    return o;
+}
+
+static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
+                             size_t len)
+{
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0;
+    struct nlist l = {0};
+    char t[256];
+    size_t pl = strlen(pfx);
+    if (n == (size_t)-1)
+        return NULL;
+    memcpy(t, pfx, pl);
+    while (i < n) {
+        size_t j = i + 1;
+        if (is_han(c[i])) {
+            while (j < n && is_han(c[j]))
+                j++;
+            if (j - i == 1) {
+                nl_add(&l, qry_term(q, t, pl + utf8_enc(c[i], t + pl), 1));
+            } else {
+                size_t k;
+                for (k = i; k + 1 < j; k++) {
+                    size_t m = utf8_enc(c[k], t + pl);
+                    m += utf8_enc(c[k + 1], t + pl + m);
+                    nl_add(&l, qry_term(q, t, pl + m, 1));
+                }
+            }
+            {
+                char hs[200];
+                size_t hn = j - i > 48 ? 48 : j - i;
+                add_hl(q, hs, enc_cps(c + i, hn, hs), QHL_HAN);
+            }
+        } else if (ana_is_alnum(c[i])) {
+            size_t m = 0;
+            while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
+                j++;
+            if (j - i <= 64) {
+                char w[260];
+                m = enc_cps(c + i, j - i, w);
+                if (pl + m < sizeof t) {
+                    memcpy(t + pl, w, m);
+                    nl_add(&l, qry_term(q, t, pl + m, 1));
+                    add_hl(q, w, m, QHL_LATIN);
+                }
+            }
+        }
+        i = j;
+    }
+    free(c);
+    return make_phrase(q, &l);
+}
+
+static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
+                            const char *s, size_t len)
+{
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, units = 0;
+    struct nlist must = {0};
+    xs_query *res;
+    if (n == (size_t)-1)
+        return NULL;
+    while (i < n) {
+        size_t j = i + 1;
+        if (is_han(c[i])) {
+            while (j < n && is_han(c[j]))
+                j++;
+            nl_add(&must, han_words(p, q, pfx, s, c + i, st + i, en + i, j - i));
+            units++;
+        } else if (ana_is_alnum(c[i])) {
+            char w[260];
+            while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
+                j++;
+            if (j - i <= 64) {
+                nl_add(&must, latin_word(p, q, pfx, w, enc_cps(c + i, j - i, w), 0));
+                units++;
+            }
+        }
+        i = j;
+    }
+    free(c);
+    res = nl_make(q, &must, XS_Q_AND);
+    if (units > 1 && res) /* mixed text typed together (5G网络): adjacency ranks */
+        res = binary(q, XS_Q_AND_MAYBE, res, leaf_quoted(q, pfx, s, len));
+    return res;
+}
+
+static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
+                      int quoted, int field)
+{
+    char key[256];
+    size_t kl;
+    if (field == F_DOCNO) {
+        char t[300];
+        xs_query *a;
+        kl = docno_norm(s, len, key, sizeof key);
+        if (!kl)
+            return leaf_quoted(q, "", s, len);
+        memcpy(t, "XD:", 3);
+        memcpy(t + 3, key, kl);
+        a = qry_term(q, t, 3 + kl, 1);
+        t[0] = 'T';
+        memcpy(t + 1, key, kl);
+        return binary(q, XS_Q_OR, a, qry_term(q, t, 1 + kl, 1));
+    }
+    if (field == F_UNIT) {
+        char *bt = ana_bool_term("XU", s, len);
+        xs_query *x = bt ? qry_term(q, bt, strlen(bt), 1) : NULL;
+        free(bt);
+        return x;
+    }
+    {
+        const char *pfx = field == F_TITLE ? "S" : "";
+        xs_query *x;
+        if (quoted) {
+            size_t jl;
+            char *js = join_han(q, s, len, &jl);
+            if (!js)
+                return NULL;
+            x = leaf_quoted(q, pfx, js, jl);
+            if (x && field == F_ANY) /* a title holding the phrase ranks higher */
+                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, leaf_quoted(q, "S", js, jl), 2.0));
+        } else {
+            x = leaf_words(p, q, pfx, s, len);
+        }
+        /* an unquoted document number (国办发〔2013〕26号) also matches the
+         * documents that carry it as their number, ranked first */
+        if (!quoted && field == F_ANY && x) {
+            kl = docno_norm(s, len, key, sizeof key);
+            if (kl) {
+                char t[300];
+                xs_query *d;
+                memcpy(t, "XD:", 3);
+                memcpy(t + 3, key, kl);
+                d = qry_term(q, t, 3 + kl, 1);
+                t[0] = 'S';
+                t[1] = 'T';
+                memmove(t + 2, t + 3, kl);
+                d = binary(q, XS_Q_AND, d, scale(q, qry_term(q, t, 2 + kl, 1), 5.0));
+                x = binary(q, XS_Q_OR, d, x);
+            }
+        }
+        return x;
+    }
+}
+
+/* ---- the parser --------------------------------------------------------- */
+
+enum tok_type { T_END, T_WORD, T_PHRASE, T_AND, T_OR, T_NOT, T_NEG, T_LP, T_RP };
+
+struct lexer {
+    const char *s;
+    size_t len, i;
+    /* the current token */
+    int type;
+    const char *ts;
+    size_t tl;
+    int field;
+};
+
+static int is_space_at(const char *s, size_t len, size_t i, size_t *cl)
+{
+    uint32_t cp;
+    *cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000 ||
+           cp == 0xA0;
+}
+
+static int open_quote(uint32_t cp)
+{
+    return cp == '"' || cp == 0x201C || cp == 0x300C || cp == 0x300E ||
+           cp == 0xFF02;
+}
+static int close_quote(uint32_t cp)
+{
+    return cp == '"' || cp == 0x201D || cp == 0x300D || cp == 0x300F ||
+           cp == 0xFF02 || cp == 0x201C;
+}
+static int lparen(uint32_t cp) { return cp == '(' || cp == 0xFF08; }
+static int rparen(uint32_t cp) { return cp == ')' || cp == 0xFF09; }
+
+static void lex_next(struct lexer *x)
+{
+    size_t cl;
+    uint32_t cp;
+    x->field = F_ANY;
+    while (x->i < x->len && is_space_at(x->s, x->len, x->i, &cl))
+        x->i += cl;
+    if (x->i >= x->len) {
+        x->type = T_END;
+        return;
+    }
+    cl = utf8_dec((const unsigned char *)x->s + x->i, x->len - x->i, &cp);
+    if (lparen(cp) || rparen(cp)) {
+        x->type = lparen(cp) ? T_LP : T_RP;
+        x->i += cl;
+        return;
+    }
+    if (cp == '-' && x->i + 1 < x->len) {
+        size_t c2;
+        if (!is_space_at(x->s, x->len, x->i + 1, &c2)) {
+            x->type = T_NEG;
+            x->i += 1;
+            return;
+        }
+    }
+    if (open_quote(cp)) {
+        size_t start = x->i + cl, j = start;
+        while (j < x->len) {
+            uint32_t c2;
+            size_t l2 = utf8_dec((const unsigned char *)x->s + j, x->len - j, &c2);
+            if (close_quote(c2))
+                break;
+            j += l2;
+        }
+        x->type = T_PHRASE;
+        x->ts = x->s + start;
+        x->tl = j - start;
+        x->i = j < x->len ? j + utf8_dec((const unsigned char *)x->s + j,
+                                         x->len - j, &cp)
+                          : j; /* a stray quote runs to the end */
+        return;
+    }
+    {
+        size_t start = x->i, j = x->i;
+        while (j < x->len) {
+            uint32_t c2;
+            size_t l2 = utf8_dec((const unsigned char *)x->s + j, x->len - j, &c2);
+            if (is_space_at(x->s, x->len, j, &cl) || lparen(c2) || rparen(c2) ||
+                open_quote(c2))
+                break;
+            j += l2;
+        }
+        x->i = j;
+        x->ts = x->s + start;
+        x->tl = j - start;
+        x->type = T_WORD;
+        if (x->tl == 3 && !memcmp(x->ts, "AND", 3))
+            x->type = T_AND;
+        else if (x->tl == 2 && !memcmp(x->ts, "OR", 2))
+            x->type = T_OR;
+        else if (x->tl == 3 && !memcmp(x->ts, "NOT", 3))
+            x->type = T_NOT;
+        else if ((x->tl == 2 && !memcmp(x->ts, "&&", 2)))
+            x->type = T_AND;
+        else if ((x->tl == 2 && !memcmp(x->ts, "||", 2)))
+            x->type = T_OR;
+        else {
+            /* field prefixes: title: unit: docno: (also with a full-width colon) */
+            static const struct { const char *n; int f; } fs[] = {
+                {"title", F_TITLE}, {"unit", F_UNIT}, {"docno", F_DOCNO},
+                {"标题", F_TITLE}, {"文号", F_DOCNO}, {"机关", F_UNIT}};
+            size_t k;
+            for (k = 0; k < sizeof fs / sizeof fs[0]; k++) {
+                size_t nl = strlen(fs[k].n), cl2 = 0;
+                if (x->tl > nl && !strncasecmp(x->ts, fs[k].n, nl)) {
+                    if (x->ts[nl] == ':')
+                        cl2 = 1;
+                    else if (x->tl >= nl + 3 && !memcmp(x->ts + nl, "\xEF\xBC\x9A", 3))
+                        cl2 = 3;
+                }
+                if (!cl2 && x->tl == nl + 1 && !strncasecmp(x->ts, fs[k].n, nl) &&
+                    x->ts[nl] == ':')
+                    cl2 = 1;
+                if (cl2) {
+                    x->field = fs[k].f;
+                    x->ts += nl + cl2;
+                    x->tl -= nl + cl2;
+                    if (x->tl == 0) {
+                        /* "title: word" or title:"phrase": take the next token */
+                        int f = x->field;
+                        lex_next(x);
+                        if (x->type == T_WORD || x->type == T_PHRASE)
+                            x->field = f;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+}
+
+struct parser {
+    struct qp *p;
+    struct qry *q;
+    struct lexer x;
+    int depth;
+    size_t leaves;
+};
+
+static xs_query *p_seq(struct parser *ps, int inner);
+
+static xs_query *p_primary(struct parser *ps, int *neg)
+{
+    struct lexer *x = &ps->x;
+    for (;;) {
+        if (x->type == T_NOT || x->type == T_NEG) {
+            *neg = !*neg;
+            lex_next(x);
+            continue;
+        }
+        break;
+    }
+    if (x->type == T_LP) {
+        xs_query *r;
+        lex_next(x);
+        ps->depth++;
+        r = p_seq(ps, 1);
+        ps->depth--;
+        if (x->type == T_RP)
+            lex_next(x);
+        return r;
+    }
+    if (x->type == T_WORD || x->type == T_PHRASE) {
+        xs_query *r = NULL;
+        if (++ps->leaves > QRY_MAX_LEAVES)
+            ps->q->truncated = 1;
+        else if (x->tl)
+            r = leaf(ps->p, ps->q, x->ts, x->tl, x->type == T_PHRASE, x->field);
+        lex_next(x);
+        return r;
+    }
+    return NULL;
+}
+
+/* item := primary { OR primary } ; returns the OR of positives; a negated
+ * primary inside an OR means "everything but". */
+static xs_query *p_item(struct parser *ps, int *neg_out)
+{
+    struct lexer *x = &ps->x;
+    int neg = 0;
+    xs_query *a = p_primary(ps, &neg);
+    struct nlist l = {0};
+    int any_or = 0;
+    while (x->type == T_OR) {
+        int n2 = 0;
+        xs_query *b;
+        lex_next(x);
+        b = p_primary(ps, &n2);
+        if (!b)
+            continue;
+        if (!any_or) {
+            if (a)
+                nl_add(&l, neg ? binary(ps->q, XS_Q_AND_NOT,
+                                        qry_node(ps->q, XS_Q_ALL, 0), a) : a);
+            any_or = 1;
+            neg = 0;
+        }
+        nl_add(&l, n2 ? binary(ps->q, XS_Q_AND_NOT, qry_node(ps->q, XS_Q_ALL, 0), b) : b);
+    }
+    if (any_or) {
+        *neg_out = 0;
+        return nl_make(ps->q, &l, XS_Q_OR);
+    }
+    *neg_out = neg;
+    return a;
+}
+
+static xs_query *p_seq(struct parser *ps, int inner)
+{
+    struct lexer *x = &ps->x;
+    struct nlist pos = {0}, neg = {0};
+    xs_query *res;
+    for (;;) {
+        int n = 0;
+        xs_query *it;
+        while (x->type == T_AND || x->type == T_OR ||
+               (x->type == T_RP && !inner))
+            lex_next(x); /* lone operators and stray ')' are dropped */
+        if (x->type == T_END || (x->type == T_RP && inner))
+            break;
+        it = p_item(ps, &n);
+        if (it)
+            nl_add(n ? &neg : &pos, it);
+    }
+    res = nl_make(ps->q, &pos, XS_Q_AND);
+    if (neg.n) {
+        xs_query *nq = nl_make(ps->q, &neg, XS_Q_OR);
+        if (!res) {
+            res = qry_node(ps->q, XS_Q_ALL, 0);
+            if (!inner)
+                ps->q->negative_only = 1;
+        }
+        res = binary(ps->q, XS_Q_AND_NOT, res, nq);
+    } else {
+        free(neg.v);
+    }
+    return res;
+}
+
+int qry_parse(struct qp *p, const char *q, size_t len, struct qry *out,
+              struct err *e)
+{
+    struct parser ps;
+    size_t i;
+    int any = 0;
+    memset(out, 0, sizeof *out);
+    if (len > QRY_MAX_BYTES) {
+        err_set(e, -1, "the query is %zu bytes long; shorten it to at most %d "
+                "bytes (to check a whole draft, use the \"check a draft\" page)",
+                len, QRY_MAX_BYTES);
+        return -1;
+    }
+    for (i = 0; i < len; i++)
+        if (q[i] != ' ' && q[i] != '\t' && q[i] != '\n' && q[i] != '\r')
+            any = 1;
+    if (!any)
+        return 0;
+    memset(&ps, 0, sizeof ps);
+    ps.p = p;
+    ps.q = out;
+    ps.x.s = q;
+    ps.x.len = len;
+    lex_next(&ps.x);
+    out->root = p_seq(&ps, 0);
+    if (!out->root) {
+        err_set(e, -1, "the query has nothing to search for: type at least one "
+                "word, character or number (operators such as AND, OR, NOT and "
+                "punctuation alone match nothing)");
+        qry_release(out);
+        return -1;
+    }
+    return 0;
+}
+
+void qry_release(struct qry *q)
+{
+    struct qry_block *b = q->mem, *nx;
+    for (; b; b = nx) {
+        nx = b->next;
+        free(b);
+    }
+    free(q->hl);
+    memset(q, 0, sizeof *q);
+}
+
+static void describe(struct buf *b, const xs_query *q, int depth)
+{
+    static const char *names[] = {"TERM", "AND", "OR", "AND_NOT", "AND_MAYBE",
+                                  "FILTER", "PHRASE", "NEAR", "SCALE",
+                                  "VALUE_RANGE", "ALL", "NONE", "SYNONYM"};
+    size_t i;
+    if (!q || depth > 64) {
+        buf_adds(b, "?");
+        return;
+    }
+    switch (q->op) {
+    case XS_Q_TERM:
+        buf_add(b, q->term, q->term_len);
+        return;
+    case XS_Q_ALL:
+        buf_adds(b, "<all>");
+        return;
+    case XS_Q_NONE:
+        buf_adds(b, "<none>");
+        return;
+    case XS_Q_VALUE_RANGE:
+        buf_printf(b, "(VALUE_RANGE %u %s %s)", q->slot, q->lo ? q->lo : "*",
+                   q->hi ? q->hi : "*");
+        return;
+    default:
+        break;
+    }
+    buf_printf(b, "(%s", (unsigned)q->op < sizeof names / sizeof names[0]
+                             ? names[q->op] : "?");
+    if (q->op == XS_Q_SCALE)
+        buf_printf(b, " %g", q->factor);
+    for (i = 0; i < q->nkids; i++) {
+        buf_addc(b, ' ');
+        describe(b, q->kids[i], depth + 1);
+    }
+    buf_addc(b, ')');
+}
+
+char *qry_describe(const xs_query *q)
+{
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    if (!q)
+        buf_adds(&b, "<empty>");
+    else
+        describe(&b, q, 0);
+    return buf_detach(&b, NULL);
+}
+
+int qp_init(struct qp *p, struct err *e)
+{
+    memset(p, 0, sizeof *p);
+    if (ana_init(&p->ana, e) < 0)
+        return -1;
+    p->s2twp = opencc_open("s2twp.json");
+    p->tw2sp = opencc_open("tw2sp.json");
+    p->s2t = opencc_open("s2t.json");
+    if (p->s2twp == (void *)-1)
+        p->s2twp = NULL;
+    if (p->tw2sp == (void *)-1)
+        p->tw2sp = NULL;
+    if (p->s2t == (void *)-1)
+        p->s2t = NULL;
+    return 0;
+}
+
+void qp_release(struct qp *p)
+{
+    if (p->s2twp)
+        opencc_close((opencc_t)p->s2twp);
+    if (p->tw2sp)
+        opencc_close((opencc_t)p->tw2sp);
+    if (p->s2t)
+        opencc_close((opencc_t)p->s2t);
+    ana_release(&p->ana);
+    memset(p, 0, sizeof *p);
+}

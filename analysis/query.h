@@ -1,0 +1,59 @@
+/* query.h - the query language of API.md: words, "phrases", AND / OR /
+ * NOT / -word, title: unit: docno:, parentheses; a lenient parser that
+ * repairs what people type (stray quotes, unbalanced parentheses, lone
+ * operators) and turns the result, through the same analyzer the indexer
+ * uses, into an xs_query tree plus the strings to highlight. Used by
+ * searchd (and by tests, and indexer --analyze). */
+#ifndef ANALYSIS_QUERY_H
+#define ANALYSIS_QUERY_H
+#include <stddef.h>
+#include "analysis/ana.h"
+#include "common/err.h"
+#include "shim/xs.h"
+
+#define QRY_MAX_BYTES 2048   /* longer queries are refused (400)       */
+#define QRY_MAX_LEAVES 64    /* words/phrases used; the rest is ignored */
+
+/* A per-thread query parser: an analyzer plus OpenCC converters for the
+ * regional-vocabulary variants (信息 / 資訊, 网络 / 網路 ...). */
+struct qp {
+    struct ana ana;
+    void *s2twp, *tw2sp, *s2t; /* opencc_t, or NULL when unavailable */
+};
+int qp_init(struct qp *p, struct err *e);
+void qp_release(struct qp *p);
+
+enum qry_hl_kind { QHL_HAN, QHL_LATIN, QHL_STEM };
+struct qry_hl {
+    char *s;        /* folded text (QHL_HAN: a character string to find;
+                       QHL_LATIN: a whole word; QHL_STEM: an English stem) */
+    size_t len;
+    int kind;
+};
+
+struct qry_block;
+struct qry {
+    xs_query *root;       /* NULL when the query has nothing to match   */
+    int negative_only;    /* root is "everything but ..."               */
+    struct qry_hl *hl;    /* what to highlight in titles and snippets   */
+    size_t nhl, hlcap;
+    int truncated;        /* some words were ignored (QRY_MAX_LEAVES)   */
+    struct qry_block *mem;  /* arena owning the nodes and strings       */
+};
+
+/* Parse q. 0 on success (root may be NULL for an empty query); -1 with a
+ * sentence for the user in e->msg when the query cannot mean anything
+ * (e.g. only operators or punctuation) or is too long. */
+int qry_parse(struct qp *p, const char *q, size_t len, struct qry *out,
+              struct err *e);
+void qry_release(struct qry *q);
+
+/* A readable form of the query tree (for /api/analyze?mode=query).
+ * malloc'd. */
+char *qry_describe(const xs_query *q);
+
+/* Arena helpers for other code building queries (filters in searchd):
+ * nodes live as long as the struct qry. */
+xs_query *qry_node(struct qry *q, xs_qop op, size_t nkids);
+xs_query *qry_term(struct qry *q, const char *term, size_t len, unsigned wqf);
+#endif

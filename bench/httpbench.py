@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""bench/httpbench.py: single-client HTTP measurements with the standard library.
+
+  httpbench.py kinds PORT URLS QUERIES SYSTEM
+      sends every query of URLS once, in order, on one keep-alive connection;
+      prints per query kind "kinds: SYSTEM KIND n=.. p50_ms=.. p99_ms=.. non200=..
+      zero_hits=.." and the same for "all". SYSTEM (ours|groonga) says how to
+      read the hit count from the answer.
+  httpbench.py similar PORT DRAFTDIR
+      POSTs every DRAFTDIR/NN.txt to /api/similar (text/plain); prints
+      "similar: n=.. p50_ms=.. p99_ms=.. non200=.. top1=.. top1_trad=.. of=..",
+      where top1 counts the drafts whose best hit is the document they were
+      cut from (DRAFTDIR/sources.tsv), top1_trad those converted to Traditional.
+"""
+import collections
+import http.client
+import json
+import os
+import sys
+import time
+
+
+def pct(v, p):
+    if not v:
+        return float('nan')
+    s = sorted(v)
+    k = min(len(s) - 1, max(0, int(round(p / 100.0 * len(s) + 0.5)) - 1))
+    return s[k]
+
+
+def request(conn_box, port, method, path, body=None, headers=None):
+    for attempt in (0, 1):
+        try:
+            if conn_box[0] is None:
+                conn_box[0] = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
+            conn_box[0].request(method, path, body=body, headers=headers or {})
+            r = conn_box[0].getresponse()
+            return r.status, r.read()
+        except (OSError, http.client.HTTPException):
+            if conn_box[0] is not None:
+                conn_box[0].close()
+            conn_box[0] = None
+            if attempt:
+                return 0, b''
+    return 0, b''
+
+
+def hit_count(system, data):
+    try:
+        d = json.loads(data)
+        if system == 'groonga':
+            return int(d[1][0][0][0])
+        return int(d.get('total', 0))
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return -1
+
+
+def kinds(port, urls, queries, system):
+    paths = [l.rstrip('\n') for l in open(urls, encoding='utf-8') if l.strip()]
+    qs = [json.loads(l) for l in open(queries, encoding='utf-8')]
+    lat = collections.defaultdict(list)
+    bad = collections.Counter()
+    zero = collections.Counter()
+    box = [None]
+    for path, q in zip(paths, qs):
+        t0 = time.perf_counter()
+        st, data = request(box, port, 'GET', path)
+        dt = (time.perf_counter() - t0) * 1000.0
+        for k in ('all', q['kind']):
+            lat[k].append(dt)
+            if st != 200:
+                bad[k] += 1
+            elif hit_count(system, data) == 0:
+                zero[k] += 1
+    for k in sorted(lat, key=lambda x: (x != 'all', x)):
+        v = lat[k]
+        print('kinds: %s %s n=%d p50_ms=%.3f p99_ms=%.3f non200=%d zero_hits=%d'
+              % (system, k, len(v), pct(v, 50), pct(v, 99), bad[k], zero[k]))
+
+
+def similar(port, ddir):
+    src = {}
+    for l in open(os.path.join(ddir, 'sources.tsv'), encoding='utf-8'):
+        name, key = l.rstrip('\n').split('\t')
+        src[name] = key
+    trad = set(l.strip() for l in open(os.path.join(ddir, 'to-traditional.txt')))
+    lat = []
+    bad = top1 = top1_trad = 0
+    box = [None]
+    for name in sorted(src):
+        body = open(os.path.join(ddir, name), 'rb').read()
+        t0 = time.perf_counter()
+        st, data = request(box, port, 'POST', '/api/similar', body,
+                           {'Content-Type': 'text/plain; charset=utf-8'})
+        lat.append((time.perf_counter() - t0) * 1000.0)
+        if st != 200:
+            bad += 1
+            continue
+        try:
+            hits = json.loads(data).get('hits') or []
+            best = hits[0].get('id') if hits else None
+        except (ValueError, AttributeError):
+            best = None
+        if best == src[name]:
+            top1 += 1
+            if name in trad:
+                top1_trad += 1
+    print('similar: n=%d p50_ms=%.3f p99_ms=%.3f non200=%d top1=%d top1_trad=%d of_trad=%d'
+          % (len(lat), pct(lat, 50), pct(lat, 99), bad, top1, top1_trad, len(trad)))
+
+
+def main():
+    if sys.argv[1] == 'kinds':
+        kinds(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
+    elif sys.argv[1] == 'similar':
+        similar(int(sys.argv[2]), sys.argv[3])
+    else:
+        sys.exit('httpbench: unknown mode ' + sys.argv[1])
+
+
+if __name__ == '__main__':
+    main()

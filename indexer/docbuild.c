@@ -1,0 +1,371 @@
+/* docbuild.c - record -> Xapian document (see docbuild.h and the schema in
+ * shim/xs.h). The body layer holds the title too, so a title match is also
+ * a body match and the S (title) terms only add rank. */
+#include "indexer/docbuild.h"
+#include "analysis/docno.h"
+#include "analysis/fold.h"
+#include "analysis/fp.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define TITLE_WDF 1
+
+/* Add the analyzer's tokens to d with field prefix fp. */
+static int add_tokens(xs_doc *d, const struct ana *a, const char *fp,
+                      struct err *e)
+{
+    size_t i;
+    char t[XS_MAX_TERM + 8];
+    xs_err xe;
+    for (i = 0; i < a->n; i++) {
+        const struct ana_tok *k = &a->toks[i];
+        size_t tl = ana_make_term(t, sizeof t, fp, k->kind, ana_term(a, k), k->len);
+        xs_rc rc;
+        if (!tl)
+            continue;
+        if (k->positional)
+            rc = xs_doc_posting(d, t, tl, k->pos, 1, &xe);
+        else
+            rc = xs_doc_term(d, t, tl, 1, &xe);
+        if (rc != XS_OK) {
+            err_set(e, -1, "index: cannot add term: %s", xe.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int add_bool(xs_doc *d, const char *prefix, const char *v, size_t len,
+                    struct err *e)
+{
+    char *t = ana_bool_term(prefix, v, len);
+    xs_err xe;
+    int rc = 0;
+    if (!t) {
+        err_set(e, -1, "index: out of memory");
+        return -1;
+    }
+    if (strlen(t) > strlen(prefix) + 1 &&
+        xs_doc_term(d, t, strlen(t), 0, &xe) != XS_OK) {
+        err_set(e, -1, "index: cannot add term: %s", xe.msg);
+        rc = -1;
+    }
+    free(t);
+    return rc;
+}
+
+static int is_sep_at(const char *s, size_t *cl)
+{
+    /* hierarchy separators: ＞ > \ / » */
+    if (!strncmp(s, "\xEF\xBC\x9E", 3) || !strncmp(s, "\xC2\xBB", 2)) {
+        *cl = (unsigned char)s[0] == 0xEF ? 3 : 2;
+        return 1;
+    }
+    if (*s == '>' || *s == '\\' || *s == '/') {
+        *cl = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* XC: terms for every level of a category path and every segment. */
+static int add_category(xs_doc *d, const char *c, struct err *e)
+{
+    size_t i = 0, seg = 0, n = strlen(c), cl = 0;
+    if (add_bool(d, "XC", c, n, e) < 0)
+        return -1;
+    while (i <= n) {
+        if (i == n || is_sep_at(c + i, &cl)) {
+            if (i > seg && i < n) {
+                if (add_bool(d, "XC", c, i, e) < 0)
+                    return -1;
+            }
+            if (i > seg && add_bool(d, "XC", c + seg, i - seg, e) < 0)
+                return -1;
+            if (i == n)
+                break;
+            i += cl;
+            seg = i;
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+/* XU: the whole unit, and each unit of a joint issue (;、 or spaces). */
+static int add_unit(xs_doc *d, const char *u, struct err *e)
+{
+    size_t n = strlen(u), i = 0, seg = 0;
+    int parts = 0;
+    if (add_bool(d, "XU", u, n, e) < 0)
+        return -1;
+    while (i <= n) {
+        size_t cl = 0;
+        if (i < n && (u[i] == ';' || u[i] == ' ' || u[i] == ','))
+            cl = 1;
+        else if (i < n && (!strncmp(u + i, "\xE3\x80\x81", 3) ||  /* 、 */
+                           !strncmp(u + i, "\xEF\xBC\x9B", 3) ||  /* ； */
+                           !strncmp(u + i, "\xEF\xBC\x8C", 3) ||  /* ， */
+                           !strncmp(u + i, "\xE3\x80\x80", 3)))   /* 　 */
+            cl = 3;
+        if (i == n || cl) {
+            if (i > seg && (parts || i < n)) {
+                if (add_bool(d, "XU", u + seg, i - seg, e) < 0)
+                    return -1;
+            }
+            parts++;
+            if (i == n)
+                break;
+            i += cl;
+            seg = i;
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+static int add_fingerprints(xs_doc *d, const char *text, size_t len,
+                            struct err *e)
+{
+    uint64_t *h, *w;
+    size_t n = fp_shingles(text, len, &h), m, i;
+    xs_err xe;
+    if (n == (size_t)-1) {
+        err_set(e, -1, "index: out of memory");
+        return -1;
+    }
+    w = malloc((n + 1) * sizeof *w);
+    if (!w) {
+        free(h);
+        err_set(e, -1, "index: out of memory");
+        return -1;
+    }
+    m = fp_winnow(h, n, w);
+    for (i = 0; i < m; i++) {
+        char t[16];
+        fp_term(w[i], t);
+        if (xs_doc_term(d, t, strlen(t), 1, &xe) != XS_OK) {
+            free(h);
+            free(w);
+            err_set(e, -1, "index: %s", xe.msg);
+            return -1;
+        }
+    }
+    free(h);
+    free(w);
+    return 0;
+}
+
+static json_t *jstr(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static int set_data(xs_doc *d, const struct rec *r, const char *id,
+                    const char *relpath, struct err *e)
+{
+    json_t *o = json_object();
+    char *js;
+    size_t jl;
+    uLongf zl;
+    Bytef *z;
+    xs_err xe;
+    int rc = 0;
+    if (!o)
+        goto oom;
+    json_object_set_new(o, "id", json_string(id));
+    json_object_set_new(o, "title", jstr(r->title));
+    json_object_set_new(o, "unit", jstr(r->unit));
+    json_object_set_new(o, "category", jstr(r->category));
+    json_object_set_new(o, "date", jstr(r->date));
+    json_object_set_new(o, "year", r->year ? json_integer(r->year) : json_null());
+    json_object_set_new(o, "docno", jstr(r->docno));
+    json_object_set_new(o, "lang", jstr(r->lang));
+    json_object_set_new(o, "url", jstr(r->url));
+    json_object_set_new(o, "path", json_string(relpath));
+    json_object_set_new(o, "text", json_string(r->text ? r->text : ""));
+    js = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!js)
+        goto oom;
+    jl = strlen(js);
+    zl = compressBound((uLong)jl);
+    z = malloc(zl);
+    if (!z) {
+        free(js);
+        goto oom;
+    }
+    if (compress2(z, &zl, (const Bytef *)js, (uLong)jl, 6) != Z_OK) {
+        free(js);
+        free(z);
+        goto oom;
+    }
+    free(js);
+    if (xs_doc_data(d, z, zl, &xe) != XS_OK) {
+        err_set(e, -1, "index: %s", xe.msg);
+        rc = -1;
+    }
+    free(z);
+    return rc;
+oom:
+    err_set(e, -1, "index: out of memory storing document data");
+    return -1;
+}
+
+char *docdata_inflate(const char *data, size_t len, size_t *outlen)
+{
+    z_stream zs;
+    size_t cap = len * 4 + 256, o = 0;
+    char *out = malloc(cap);
+    int rc;
+    if (!out)
+        return NULL;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit(&zs) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    zs.next_in = (Bytef *)data;
+    zs.avail_in = (uInt)len;
+    for (;;) {
+        if (cap - o < 2) {
+            char *np = realloc(out, cap * 2);
+            if (!np)
+                break;
+            out = np;
+            cap *= 2;
+        }
+        zs.next_out = (Bytef *)out + o;
+        zs.avail_out = (uInt)(cap - o - 1);
+        rc = inflate(&zs, Z_NO_FLUSH);
+        o = cap - 1 - zs.avail_out;
+        if (rc == Z_STREAM_END) {
+            inflateEnd(&zs);
+            out[o] = 0;
+            if (outlen)
+                *outlen = o;
+            return out;
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR)
+            break;
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0)
+            break;
+    }
+    inflateEnd(&zs);
+    free(out);
+    return NULL;
+}
+
+int docbuild(struct ana *a, const struct rec *r, const char *id,
+             const char *relpath, const char *filestate, xs_doc **out,
+             size_t *textbytes, struct err *e)
+{
+    xs_doc *d = NULL;
+    xs_err xe;
+    char t[XS_MAX_TERM + 8];
+    size_t tl, textlen = r->text ? strlen(r->text) : 0;
+    const char *title = r->title ? r->title : "";
+
+    *out = NULL;
+    if (textbytes)
+        *textbytes = textlen;
+    if (xs_doc_new(&d, &xe) != XS_OK) {
+        err_set(e, -1, "index: %s", xe.msg);
+        return -1;
+    }
+    /* body (with the title), then the title alone with prefix S */
+    ana_reset(a);
+    if (ana_text(a, title, strlen(title), 0, 0) < 0)
+        goto oom;
+    a->pos += 1;
+    if (ana_text(a, r->text ? r->text : "", textlen, 0, 0) < 0)
+        goto oom;
+    if (add_tokens(d, a, "", e) < 0)
+        goto fail;
+    ana_reset(a);
+    if (ana_text(a, title, strlen(title), 0, 0) < 0)
+        goto oom;
+    if (add_tokens(d, a, "S", e) < 0)
+        goto fail;
+
+    tl = ana_id_term(id, t, sizeof t);
+    if (!tl || xs_doc_term(d, t, tl, 0, &xe) != XS_OK)
+        goto xfail;
+    if (strlen(relpath) + 3 < XS_MAX_TERM) { /* the file, as written */
+        snprintf(t, sizeof t, "XP:%s", relpath);
+        if (xs_doc_term(d, t, strlen(t), 0, &xe) != XS_OK)
+            goto xfail;
+    }
+    if (r->category && *r->category && add_category(d, r->category, e) < 0)
+        goto fail;
+    if (r->unit && *r->unit && add_unit(d, r->unit, e) < 0)
+        goto fail;
+    if (r->year > 0) {
+        char y[16];
+        snprintf(y, sizeof y, "%04d", r->year);
+        if (add_bool(d, "XY", y, strlen(y), e) < 0 ||
+            xs_doc_value(d, XS_SLOT_YEAR, y, strlen(y), &xe) != XS_OK)
+            goto fail;
+    }
+    if (r->lang && *r->lang) {
+        if (add_bool(d, "XL", r->lang, strlen(r->lang), e) < 0 ||
+            xs_doc_value(d, XS_SLOT_LANG, r->lang, strlen(r->lang), &xe) != XS_OK)
+            goto fail;
+    }
+    if (r->docno && *r->docno) {
+        /* each number of a joint issue is its own key */
+        size_t st[16], en[16], k, nn = docno_split(r->docno, strlen(r->docno), st, en, 16);
+        for (k = 0; k < nn; k++) {
+            char key[200];
+            size_t kl = docno_norm(r->docno + st[k], en[k] - st[k], key, sizeof key);
+            if (!kl)
+                continue;
+            snprintf(t, sizeof t, "XD:%s", key);
+            if (xs_doc_term(d, t, strlen(t), 0, &xe) != XS_OK)
+                goto xfail;
+            snprintf(t, sizeof t, "ST%s", key);
+            if (xs_doc_term(d, t, strlen(t), 1, &xe) != XS_OK)
+                goto xfail;
+            snprintf(t, sizeof t, "T%s", key);
+            if (xs_doc_term(d, t, strlen(t), 1, &xe) != XS_OK)
+                goto xfail;
+        }
+    }
+    if (r->date && strlen(r->date) == 10) {
+        char v[9];
+        memcpy(v, r->date, 4);
+        memcpy(v + 4, r->date + 5, 2);
+        memcpy(v + 6, r->date + 8, 2);
+        v[8] = 0;
+        if (xs_doc_value(d, XS_SLOT_DATE, v, 8, &xe) != XS_OK)
+            goto xfail;
+    }
+    if (r->category && *r->category &&
+        xs_doc_value(d, XS_SLOT_CATEGORY, r->category, strlen(r->category), &xe) != XS_OK)
+        goto xfail;
+    if (r->unit && *r->unit &&
+        xs_doc_value(d, XS_SLOT_UNIT, r->unit, strlen(r->unit), &xe) != XS_OK)
+        goto xfail;
+    if (xs_doc_value(d, XS_SLOT_FILE, filestate, strlen(filestate), &xe) != XS_OK ||
+        xs_doc_value(d, XS_SLOT_ID, id, strlen(id), &xe) != XS_OK)
+        goto xfail;
+    if (add_fingerprints(d, r->text ? r->text : "", textlen, e) < 0)
+        goto fail;
+    if (set_data(d, r, id, relpath, e) < 0)
+        goto fail;
+    *out = d;
+    return 0;
+oom:
+    err_set(e, -1, "index: out of memory analysing the text");
+    goto fail;
+xfail:
+    err_set(e, -1, "index: %s", xe.msg);
+fail:
+    xs_doc_free(d);
+    return -1;
+}

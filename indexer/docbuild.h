@@ -1,0 +1,22 @@
+/* docbuild.h - one extracted record -> one Xapian document, following the
+ * schema at the top of shim/xs.h: title and body terms from the analyzer,
+ * filter terms, values, fingerprints, and the zlib-compressed JSON data.
+ * Called by indexer/main.c from each worker thread (one struct ana each). */
+#ifndef INDEXER_DOCBUILD_H
+#define INDEXER_DOCBUILD_H
+#include "analysis/ana.h"
+#include "common/err.h"
+#include "indexer/extract.h"
+#include "shim/xs.h"
+
+/* id: the API id; relpath: the source file; filestate: "size mtime hash
+ * relpath" for XS_SLOT_FILE. *out is a new document (xs_doc_free it).
+ * *textbytes gets the extracted text size. 0 or -1 with e set. */
+int docbuild(struct ana *a, const struct rec *r, const char *id,
+             const char *relpath, const char *filestate, xs_doc **out,
+             size_t *textbytes, struct err *e);
+
+/* Decompress stored document data (zlib) into a malloc'd NUL-terminated
+ * JSON string. NULL on corrupt data. Used by searchd too. */
+char *docdata_inflate(const char *data, size_t len, size_t *outlen);
+#endif

@@ -1,0 +1,267 @@
+/* gbt9704.c - metadata from the text of a plain-text official document
+ * laid out after GB/T 9704 (发文机关标志 banner, 发文字号 line, title lines,
+ * signature and 成文日期 at the end), or an English one (first line is the
+ * title, the first written date). Called by extract.c for .txt files and
+ * as the fallback when nothing else names a field. */
+#include "indexer/xsrc.h"
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/date.h"
+#include "analysis/docno.h"
+
+struct line {
+    const char *p;
+    size_t n;       /* trimmed */
+};
+
+/* Up to max lines of s: trimmed, empty ones dropped. */
+static size_t get_lines(const char *s, size_t n, struct line *v, size_t max,
+                        int from_end)
+{
+    size_t cnt = 0;
+    if (!from_end) {
+        size_t i = 0;
+        while (i < n && cnt < max) {
+            const char *nl = memchr(s + i, '\n', n - i);
+            size_t e = nl ? (size_t)(nl - s) : n, b = i, k;
+            while (b < e && (k = xstr_space((const unsigned char *)s + b,
+                                            e - b)) > 0)
+                b += k;
+            while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\r'
+                             || s[e - 1] == '\t'))
+                e--;
+            while (e >= b + 3 && (unsigned char)s[e - 3] == 0xe3
+                   && (unsigned char)s[e - 2] == 0x80
+                   && (unsigned char)s[e - 1] == 0x80)
+                e -= 3;
+            if (e > b) {
+                v[cnt].p = s + b;
+                v[cnt].n = e - b;
+                cnt++;
+            }
+            i = (nl ? (size_t)(nl - s) : n) + 1;
+        }
+    } else {
+        size_t e = n;
+        while (e > 0 && cnt < max) {
+            size_t b = e, le, k;
+            while (b > 0 && s[b - 1] != '\n')
+                b--;
+            le = e;
+            while (b < le && (k = xstr_space((const unsigned char *)s + b,
+                                             le - b)) > 0)
+                b += k;
+            while (le > b && (s[le - 1] == ' ' || s[le - 1] == '\r'
+                              || s[le - 1] == '\t'))
+                le--;
+            while (le >= b + 3 && (unsigned char)s[le - 3] == 0xe3
+                   && (unsigned char)s[le - 2] == 0x80
+                   && (unsigned char)s[le - 1] == 0x80)
+                le -= 3;
+            if (le > b) {
+                v[cnt].p = s + b;
+                v[cnt].n = le - b;
+                cnt++;
+            }
+            while (b > 0 && s[b - 1] != '\n')
+                b--; /* b back at the line start (trim moved it) */
+            if (b == 0)
+                break;
+            e = b - 1;
+        }
+    }
+    return cnt;
+}
+
+static int ends_with(const struct line *l, const char *suf)
+{
+    size_t k = strlen(suf);
+    return l->n >= k && memcmp(l->p + l->n - k, suf, k) == 0;
+}
+
+static int has_any(const char *p, size_t n, const char *const *w)
+{
+    size_t i;
+    for (i = 0; w[i]; i++) {
+        size_t k = strlen(w[i]), j;
+        for (j = 0; j + k <= n; j++)
+            if (memcmp(p + j, w[i], k) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* Number of UTF-8 characters. */
+static size_t nchars(const char *p, size_t n)
+{
+    size_t c = 0, i;
+    for (i = 0; i < n; i++)
+        if (((unsigned char)p[i] & 0xc0) != 0x80)
+            c++;
+    return c;
+}
+
+static int is_cjk_start(const struct line *l)
+{
+    return l->n >= 3 && (unsigned char)l->p[0] >= 0xe4
+           && (unsigned char)l->p[0] <= 0xe9;
+}
+
+struct dn {
+    size_t s, e, cnt;
+};
+
+static void dn_cb(void *ctx, size_t start, size_t end)
+{
+    struct dn *d = ctx;
+    if (!d->cnt) {
+        d->s = start;
+        d->e = end;
+    }
+    d->cnt++;
+}
+
+static const char *const punct[] = {
+    "，", "。", "；", "：", ",", ";", ":", "、", "（", "(", "“", NULL
+};
+
+static const char *const title_ends[] = {
+    "通知", "意见", "决定", "办法", "规定", "批复", "通报", "报告", "请示",
+    "函", "公告", "通告", "决议", "命令", "纪要", "方案", "规划", "细则",
+    "条例", "规则", "议案", "令", "公报", "指引", "标准", "要点", "计划",
+    NULL
+};
+
+void gbt_fields(const char *s, size_t n, struct xsrc *src)
+{
+    struct line head[16], tail[12];
+    size_t nh, nt, i, t0 = 0, title_from = 0, nb;
+    int han;
+    struct buf b;
+    nh = get_lines(s, n < 8192 ? n : 8192, head, 16, 0);
+    if (nh == 0)
+        return;
+    han = 0;
+    for (i = 0; i < nh && i < 6; i++)
+        if (is_cjk_start(&head[i]))
+            han++;
+    buf_init(&b, 0);
+    if (!han) {
+        /* English: the first line is the title; the first written date */
+        char *t = xstr_clean(head[0].p, head[0].n);
+        struct date d;
+        size_t ds, de;
+        if (t)
+            xsrc_add(src, XK_KEY, "gbt:title", t, strlen(t));
+        free(t);
+        if (date_find(s, n < 4096 ? n : 4096, &d, &ds, &de) == 0) {
+            char out[11];
+            date_format(&d, out);
+            xsrc_add(src, XK_KEY, "gbt:date", out, strlen(out));
+        }
+        buf_release(&b);
+        return;
+    }
+    /* banner: "XX文件" in the first lines, joint issuers on the next
+       short lines, up to the 发文字号 line */
+    for (i = 0; i < nh && i < 6; i++) {
+        struct dn d = {0, 0, 0};
+        docno_scan(head[i].p, head[i].n, dn_cb, &d);
+        if (d.cnt && nchars(head[i].p, head[i].n) < 40
+            && d.e - d.s + 12 >= head[i].n) {
+            char *v = xstr_trim(head[i].p + d.s, d.e - d.s);
+            if (v)
+                xsrc_add(src, XK_KEY, "gbt:docno", v, strlen(v));
+            free(v);
+            t0 = i + 1;
+            break;
+        }
+    }
+    if (t0 == 0) {
+        /* no 发文字号 line: skip a banner line ending in 文件 */
+        for (i = 0; i < nh && i < 3; i++)
+            if (ends_with(&head[i], "文件") && nchars(head[i].p, head[i].n) < 30)
+                t0 = i + 1;
+    }
+    /* banner unit: the lines before the 发文字号 line (or up to and
+       including the "文件" line) */
+    nb = xsrc_get(src, XK_KEY, "gbt:docno") ? t0 - 1 : t0;
+    for (i = 0; i < nb; i++) {
+        struct line l = head[i];
+        char *c;
+        if (ends_with(&l, "文件"))
+            l.n -= strlen("文件");
+        if (nchars(l.p, l.n) > 30 || has_any(l.p, l.n, punct))
+            break;
+        c = xstr_clean(l.p, l.n);
+        if (c) {
+            if (b.len)
+                buf_addc(&b, ' ');
+            buf_adds(&b, c);
+        }
+        free(c);
+    }
+    if (b.len)
+        xsrc_add(src, XK_KEY, "gbt:banner", b.p, b.len);
+    buf_reset(&b);
+    /* title: from t0, up to three lines, ending at a document-type word
+       or before the addressee line (ends with a colon) */
+    title_from = t0 < nh ? t0 : 0;
+    for (i = title_from; i < nh && i < title_from + 3; i++) {
+        const struct line *l = &head[i];
+        size_t nc = nchars(l->p, l->n);
+        int end = 0, k;
+        if (nc > 80 || (i > title_from && (ends_with(l, "：")
+                                           || ends_with(l, ":"))))
+            break;
+        buf_add(&b, l->p, l->n);
+        for (k = 0; title_ends[k]; k++)
+            if (ends_with(l, title_ends[k]))
+                end = 1;
+        if (end || i + 1 >= nh || ends_with(&head[i + 1], "：")
+            || ends_with(&head[i + 1], ":"))
+            break;
+        if (ends_with(l, "。") || ends_with(l, "；"))
+            break;
+    }
+    if (b.len)
+        xsrc_add(src, XK_KEY, "gbt:title", b.p, b.len);
+    buf_reset(&b);
+    /* 成文日期 at the end, signature lines just before it */
+    nt = get_lines(s, n, tail, 12, 1);
+    for (i = 0; i < nt; i++) {
+        struct date d;
+        size_t ds, de;
+        if (nchars(tail[i].p, tail[i].n) > 24)
+            continue;
+        if (date_find_last(tail[i].p, tail[i].n, &d, &ds, &de) == 0
+            && d.m && d.d) {
+            char out[11];
+            size_t j, nsig = 0;
+            struct line sig[4];
+            date_format(&d, out);
+            xsrc_add(src, XK_KEY, "gbt:date", out, strlen(out));
+            for (j = i + 1; j < nt && nsig < 4; j++) {
+                const struct line *l = &tail[j];
+                if (nchars(l->p, l->n) > 25 || has_any(l->p, l->n, punct)
+                    || !is_cjk_start(l))
+                    break;
+                sig[nsig++] = *l;
+            }
+            while (nsig > 0) {
+                char *c = xstr_clean(sig[nsig - 1].p, sig[nsig - 1].n);
+                if (c) {
+                    if (b.len)
+                        buf_addc(&b, ' ');
+                    buf_adds(&b, c);
+                }
+                free(c);
+                nsig--;
+            }
+            if (b.len)
+                xsrc_add(src, XK_KEY, "gbt:unit", b.p, b.len);
+            break;
+        }
+    }
+    buf_release(&b);
+}

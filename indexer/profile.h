@@ -1,0 +1,70 @@
+/* profile.h - ingest profiles (profiles/NAME.conf, see profiles/README.md):
+ * parsing, selection by path glob, and the unit alias table ([@units]).
+ * Used by extract.c; a profile names per field where its value is found.
+ * A profile set is built once (extract_init) and read-only afterwards. */
+#ifndef INDEXER_PROFILE_H
+#define INDEXER_PROFILE_H
+#include <stddef.h>
+#include "common/err.h"
+
+enum pfield_id {
+    PF_TITLE, PF_CATEGORY, PF_DATE, PF_YEAR, PF_DOCNO, PF_URL, PF_LANG,
+    PF_UNIT, PF_KEY, PF_TEXT, PF_N
+};
+enum prule_kind {
+    PR_XPATH, PR_KEY, PR_META, PR_INFO, PR_PATH, PR_VALUE, PR_FIELD
+};
+struct prule {
+    int kind;
+    char *arg;          /* XPath, key/column/label name, path selector,
+                           fixed value, field name */
+    char **ops;         /* post-processing words: seg SEP N, word N ... */
+    size_t nops;
+};
+struct pmap {
+    char *pat, *val;    /* glob on the raw value -> value ("" = none) */
+};
+struct pfield {
+    struct prule *r;
+    size_t nr;
+    struct pmap *m;
+    size_t nm;
+};
+struct profile {
+    char *name;
+    char **match;       /* path globs */
+    size_t nmatch;
+    char *format;       /* NULL: by extension */
+    char *records;      /* XML: XPath selecting the record nodes */
+    struct pfield f[PF_N];
+};
+struct ualias {
+    char *prefix, *unit;
+};
+struct profset {
+    struct profile *v;
+    size_t n, cap;
+    struct ualias *u;
+    size_t nu, ucap;
+};
+
+/* Parse one .conf text (name for messages) into ps. 0 or -1 with e set
+ * (the message names the file and line). */
+int profile_parse(struct profset *ps, const char *name, const char *text,
+                  size_t len, struct err *e);
+void profset_release(struct profset *ps);
+/* Per field, the profile (the last matching one that defines it) for
+ * relpath; out[PF_N] entries NULL where none. Also *format and *records
+ * (borrowed, NULL when no matching profile sets them). */
+void profile_select(const struct profset *ps, const char *relpath,
+                    const struct pfield *out[PF_N], const char **format,
+                    const char **records);
+/* Glob: '*' any run within a path segment, '**' any run, '?' one byte.
+ * A pattern not starting with '/' also matches at any '/' boundary. */
+int profile_glob(const char *pat, const char *s);
+/* Glob on a whole value (map keys): '*' also crosses '/'. */
+int profile_glob_value(const char *pat, const char *s);
+/* Unit for a document number by its longest alias prefix, or NULL. */
+const char *profile_unit_alias(const struct profset *ps, const char *docno);
+const char *profile_field_name(int id);
+#endif

@@ -1,0 +1,1093 @@
+/* api.c - the handlers of API.md (see api.h): search with filters,
+ * facets, highlighted snippets; document, lookup, similar, analyze, stats;
+ * and the portal pages, which reuse the same JSON. Errors are API.md's
+ * JSON with a sentence a person can act on. */
+#include "searchd/api.h"
+#include "analysis/date.h"
+#include "analysis/docno.h"
+#include "analysis/fold.h"
+#include "analysis/fp.h"
+#include "common/buf.h"
+#include "indexer/docbuild.h"
+#include "searchd/portal.h"
+#include "searchd/snippet.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+struct api_stats api_stats;
+extern const struct asset {
+    const char *name, *type;
+    const unsigned char *data;
+    size_t len;
+} assets[];
+
+#define SNIP_WIDTH 110
+#define FACET_MAX 30
+#define SIMILAR_TERMS 400
+#define SIMILAR_CANDIDATES 30
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- the worker's index ------------------------------------------------ */
+
+/* Identity of every stub file we opened through: a full run swaps it. */
+static void stub_stamp(const char *const *dbs, size_t n, char *out, size_t cap)
+{
+    size_t i, o = 0;
+    out[0] = 0;
+    for (i = 0; i < n && o < cap; i++) {
+        char p[4096];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/XAPIANDB", dbs[i]);
+        if (stat(p, &st) == 0)
+            o += (size_t)snprintf(out + o, cap - o, "%lu.%ld.%ld;",
+                                  (unsigned long)st.st_ino, (long)st.st_mtim.tv_sec,
+                                  st.st_mtim.tv_nsec);
+        else
+            o += (size_t)snprintf(out + o, cap - o, "-;");
+    }
+}
+
+static int worker_open(struct worker *w, struct err *e)
+{
+    xs_err xe;
+    xs_reader *r = NULL;
+    stub_stamp(w->dbs, w->ndbs, w->stamp, sizeof w->stamp);
+    if (xs_reader_open_many(w->dbs, w->ndbs, &r, &xe) != XS_OK) {
+        err_set(e, xe.rc, "%s", xe.msg);
+        return -1;
+    }
+    xs_reader_close(w->r);
+    w->r = r;
+    w->last_check = now();
+    return 0;
+}
+
+int worker_init(struct worker *w, const char *const *dbs, size_t ndbs,
+                struct err *e)
+{
+    memset(w, 0, sizeof *w);
+    w->dbs = dbs;
+    w->ndbs = ndbs;
+    if (qp_init(&w->qp, e) < 0)
+        return -1;
+    w->qp_ok = 1;
+    worker_open(w, e); /* failure is reported per request (503) */
+    return 0;
+}
+
+void worker_release(struct worker *w)
+{
+    xs_reader_close(w->r);
+    if (w->qp_ok)
+        qp_release(&w->qp);
+    memset(w, 0, sizeof *w);
+}
+
+int worker_refresh(struct worker *w, struct err *e)
+{
+    char st[256];
+    double t = now();
+    if (!w->r)
+        return worker_open(w, e);
+    if (t - w->last_check < 0.5)
+        return 0;
+    w->last_check = t;
+    stub_stamp(w->dbs, w->ndbs, st, sizeof st);
+    if (strcmp(st, w->stamp)) /* a new generation: open it afresh */
+        return worker_open(w, e);
+    {
+        xs_err xe;
+        if (xs_reader_reopen(w->r, NULL, &xe) != XS_OK)
+            return worker_open(w, e);
+    }
+    return 0;
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+static void reply_json(struct api_reply *out, int status, json_t *o)
+{
+    out->status = status;
+    out->ctype = "application/json; charset=utf-8";
+    out->body = json_dumps(o, JSON_COMPACT);
+    out->len = out->body ? strlen(out->body) : 0;
+    json_decref(o);
+    if (!out->body) {
+        out->status = 500;
+        out->body = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
+        out->len = out->body ? strlen(out->body) : 0;
+    }
+}
+
+static json_t *err_obj(const char *code, const char *msg)
+{
+    return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+}
+
+static void reply_err(struct api_reply *out, int status, const char *code,
+                      const char *msg)
+{
+    reply_json(out, status, err_obj(code, msg));
+}
+
+static void reply_page(struct api_reply *out, int status, char *html)
+{
+    out->status = html ? status : 500;
+    out->ctype = "text/html; charset=utf-8";
+    out->body = html ? html : strdup("internal error");
+    out->len = out->body ? strlen(out->body) : 0;
+    out->is_page = 1;
+}
+
+/* Map a shim failure to HTTP (STYLE.md section 5). */
+static void reply_xs(struct api_reply *out, const xs_err *xe)
+{
+    switch (xe->rc) {
+    case XS_EQUERY:
+    case XS_EINVAL:
+        reply_err(out, 400, "bad_query",
+                  "the query could not be run; simplify it (fewer words or operators) and try again");
+        break;
+    case XS_ENOTFOUND:
+    case XS_ECORRUPT:
+    case XS_ESCHEMA:
+    case XS_EMODIFIED:
+    case XS_ENETWORK:
+        fprintf(stderr, "searchd: index unavailable: %s\n", xe->msg);
+        reply_err(out, 503, "index_unavailable",
+                  "the index is not available right now; try again in a minute");
+        break;
+    default:
+        fprintf(stderr, "searchd: internal error: %s\n", xe->msg);
+        reply_err(out, 500, "internal", "internal error; it has been logged");
+    }
+}
+
+/* ---- parameters --------------------------------------------------------- */
+
+static const char *param(const struct api_req *rq, const char *name)
+{
+    json_t *v = rq->params ? json_object_get(rq->params, name) : NULL;
+    if (json_is_array(v))
+        v = json_array_get(v, 0);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static size_t param_all(const struct api_req *rq, const char *name,
+                        const char **out, size_t max)
+{
+    json_t *v = rq->params ? json_object_get(rq->params, name) : NULL;
+    size_t n = 0, i;
+    if (json_is_string(v)) {
+        if (*json_string_value(v))
+            out[n++] = json_string_value(v);
+    } else if (json_is_array(v)) {
+        for (i = 0; i < json_array_size(v) && n < max; i++) {
+            json_t *s = json_array_get(v, i);
+            if (json_is_string(s) && *json_string_value(s))
+                out[n++] = json_string_value(s);
+        }
+    }
+    return n;
+}
+
+static int parse_uint(const char *s, long max, long *out)
+{
+    char *end;
+    long v;
+    if (!s || !*s || !isdigit((unsigned char)*s))
+        return -1;
+    v = strtol(s, &end, 10);
+    if (*end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int is_iso_date(const char *s)
+{
+    struct date d;
+    return s && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+           date_parse(s, 10, &d) == 0 && d.d > 0;
+}
+
+/* ---- search ------------------------------------------------------------- */
+
+struct search_req {
+    struct qry q;
+    xs_query *filter;
+    int sort;
+    long page, size;
+    const char *qs;
+};
+
+static xs_query *terms_or(struct qry *q, const char *prefix, const char **vals,
+                          size_t n)
+{
+    xs_query *o;
+    size_t i;
+    if (!n)
+        return NULL;
+    o = qry_node(q, XS_Q_OR, n);
+    if (!o)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        char *t = ana_bool_term(prefix, vals[i], strlen(vals[i]));
+        if (!t)
+            return NULL;
+        o->kids[o->nkids++] = qry_term(q, t, strlen(t), 1);
+        free(t);
+    }
+    return o;
+}
+
+static xs_query *vrange(struct qry *q, unsigned slot, const char *lo, const char *hi)
+{
+    xs_query *n = qry_node(q, XS_Q_VALUE_RANGE, 0);
+    if (!n)
+        return NULL;
+    n->slot = slot;
+    n->lo = lo;
+    n->hi = hi;
+    return n;
+}
+
+/* Parse and validate the search parameters. 0, or -1 with a reply set. */
+static int search_parse(struct worker *w, const struct api_req *rq,
+                        struct search_req *s, struct api_reply *out)
+{
+    const char *v, *cats[32], *units[32];
+    size_t nc, nu;
+    struct err e = {0};
+    struct { xs_query *v[8]; size_t n; } f = {{0}, 0};
+    memset(s, 0, sizeof *s);
+    s->page = 1;
+    s->size = 10;
+    s->qs = param(rq, "q");
+    if ((v = param(rq, "page")) && (parse_uint(v, 100000, &s->page) < 0 || s->page < 1)) {
+        reply_err(out, 400, "bad_parameter", "page must be a whole number from 1 up");
+        return -1;
+    }
+    if ((v = param(rq, "size")) &&
+        (parse_uint(v, API_MAX_PAGE, &s->size) < 0 || s->size < 1)) {
+        reply_err(out, 400, "bad_parameter", "size must be a whole number from 1 to 100");
+        return -1;
+    }
+    if ((s->page - 1) * s->size > API_MAX_OFFSET) {
+        reply_err(out, 400, "bad_parameter",
+                  "that page is too deep; narrow the search with more words or filters instead");
+        return -1;
+    }
+    v = param(rq, "sort");
+    if (!v || !*v || !strcmp(v, "relevance"))
+        s->sort = XS_SORT_RELEVANCE;
+    else if (!strcmp(v, "date"))
+        s->sort = XS_SORT_VALUE_DESC;
+    else if (!strcmp(v, "date_asc"))
+        s->sort = XS_SORT_VALUE_ASC;
+    else {
+        reply_err(out, 400, "bad_parameter", "sort must be relevance, date or date_asc");
+        return -1;
+    }
+    if (s->qs && qry_parse(&w->qp, s->qs, strlen(s->qs), &s->q, &e) < 0) {
+        reply_err(out, 400, "bad_query", e.msg);
+        return -1;
+    }
+    nc = param_all(rq, "category", cats, 32);
+    nu = param_all(rq, "unit", units, 32);
+    if (nc)
+        f.v[f.n++] = terms_or(&s->q, "XC", cats, nc);
+    if (nu)
+        f.v[f.n++] = terms_or(&s->q, "XU", units, nu);
+    if ((v = param(rq, "lang")) && *v) {
+        const char *l[1] = {v};
+        if (strcmp(v, "zh-Hans") && strcmp(v, "zh-Hant") && strcmp(v, "en")) {
+            reply_err(out, 400, "bad_parameter", "lang must be zh-Hans, zh-Hant or en");
+            goto fail;
+        }
+        f.v[f.n++] = terms_or(&s->q, "XL", l, 1);
+    }
+    if ((v = param(rq, "year")) && *v) {
+        long a, b;
+        char *lo, *hi;
+        const char *dash = strchr(v, '-');
+        int ok;
+        if (dash) {
+            char tmp[16];
+            size_t l = (size_t)(dash - v);
+            ok = l < sizeof tmp;
+            if (ok) {
+                memcpy(tmp, v, l);
+                tmp[l] = 0;
+                ok = parse_uint(tmp, 9999, &a) == 0 && parse_uint(dash + 1, 9999, &b) == 0;
+            }
+        } else {
+            ok = parse_uint(v, 9999, &a) == 0;
+            b = a;
+        }
+        if (!ok || a > b) {
+            reply_err(out, 400, "bad_parameter",
+                      "year must be a year such as 2013 or a range such as 2010-2015");
+            goto fail;
+        }
+        /* strings owned by the query's arena */
+        lo = (char *)qry_term(&s->q, "0000", 4, 1)->term;
+        hi = (char *)qry_term(&s->q, "0000", 4, 1)->term;
+        snprintf(lo, 5, "%04ld", a);
+        snprintf(hi, 5, "%04ld", b);
+        f.v[f.n++] = vrange(&s->q, XS_SLOT_YEAR, lo, hi);
+    }
+    {
+        const char *fr = param(rq, "from"), *to = param(rq, "to");
+        char *lo = NULL, *hi = NULL;
+        if ((fr && *fr && !is_iso_date(fr)) || (to && *to && !is_iso_date(to))) {
+            reply_err(out, 400, "bad_parameter",
+                      "from and to must be dates written YYYY-MM-DD, e.g. 2013-07-01");
+            goto fail;
+        }
+        if (fr && *fr) {
+            lo = (char *)qry_term(&s->q, "00000000", 8, 1)->term;
+            memcpy(lo, fr, 4);
+            memcpy(lo + 4, fr + 5, 2);
+            memcpy(lo + 6, fr + 8, 2);
+        }
+        if (to && *to) {
+            hi = (char *)qry_term(&s->q, "00000000", 8, 1)->term;
+            memcpy(hi, to, 4);
+            memcpy(hi + 4, to + 5, 2);
+            memcpy(hi + 6, to + 8, 2);
+        }
+        if (lo || hi)
+            f.v[f.n++] = vrange(&s->q, XS_SLOT_DATE, lo, hi);
+    }
+    if (f.n) {
+        size_t i;
+        s->filter = qry_node(&s->q, XS_Q_AND, f.n);
+        if (s->filter) {
+            for (i = 0; i < f.n; i++)
+                s->filter->kids[i] = f.v[i];
+            s->filter->nkids = f.n;
+        }
+    }
+    return 0;
+fail:
+    qry_release(&s->q);
+    return -1;
+}
+
+/* The hit object of API.md from stored data. */
+static json_t *hit_object(struct worker *w, const char *data, size_t dlen,
+                          double score, const struct qry *q, int snippets)
+{
+    size_t jl;
+    char *js = docdata_inflate(data, dlen, &jl);
+    json_t *d, *h;
+    const char *title, *text;
+    char *th, *sh;
+    if (!js)
+        return NULL;
+    d = json_loadb(js, jl, 0, NULL);
+    free(js);
+    if (!d)
+        return NULL;
+    title = json_string_value(json_object_get(d, "title"));
+    text = json_string_value(json_object_get(d, "text"));
+    h = json_object();
+    json_object_set(h, "id", json_object_get(d, "id"));
+    json_object_set_new(h, "score", json_real(score));
+    json_object_set(h, "title", json_object_get(d, "title"));
+    th = snip_title(title ? title : "", title ? strlen(title) : 0, q, w->qp.ana.stem);
+    json_object_set_new(h, "title_html", json_string(th ? th : ""));
+    free(th);
+    json_object_set(h, "unit", json_object_get(d, "unit"));
+    json_object_set(h, "category", json_object_get(d, "category"));
+    json_object_set(h, "date", json_object_get(d, "date"));
+    json_object_set(h, "year", json_object_get(d, "year"));
+    json_object_set(h, "docno", json_object_get(d, "docno"));
+    json_object_set(h, "lang", json_object_get(d, "lang"));
+    json_object_set(h, "url", json_object_get(d, "url"));
+    if (snippets) {
+        sh = snip_best(text ? text : "", text ? strlen(text) : 0, q, w->qp.ana.stem,
+                       SNIP_WIDTH);
+        json_object_set_new(h, "snippet_html", json_string(sh ? sh : ""));
+        free(sh);
+    }
+    json_decref(d);
+    return h;
+}
+
+static int run_search(struct worker *w, xs_search_opts *o, xs_hits **hits,
+                      struct api_reply *out)
+{
+    xs_err xe;
+    xs_rc rc = xs_search(w->r, o, hits, &xe);
+    if (rc == XS_EMODIFIED) { /* a newer revision: reopen and retry once */
+        struct err e;
+        if (xs_reader_reopen(w->r, NULL, &xe) == XS_OK ||
+            worker_open(w, &e) == 0)
+            rc = xs_search(w->r, o, hits, &xe);
+    }
+    if (rc != XS_OK) {
+        reply_xs(out, &xe);
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *facet_array(const xs_hits *h, size_t k, int numeric)
+{
+    json_t *a = json_array();
+    size_t j, n = xs_hits_facet_count(h, k);
+    for (j = 0; j < n && json_array_size(a) < FACET_MAX; j++) {
+        size_t vl;
+        const char *v = xs_hits_facet_value(h, k, j, &vl);
+        json_t *val = numeric ? json_integer(atoi(v)) : json_stringn(v, vl);
+        if (!val)
+            continue;
+        json_array_append_new(a, json_pack("{s:o,s:I}", "value", val, "count",
+                                           (json_int_t)xs_hits_facet_freq(h, k, j)));
+    }
+    return a;
+}
+
+/* Run a search request; on success *res is the API.md answer. */
+static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
+                     struct api_reply *out)
+{
+    struct search_req s;
+    xs_search_opts o;
+    xs_hits *hits = NULL;
+    unsigned facets[3] = {XS_SLOT_CATEGORY, XS_SLOT_UNIT, XS_SLOT_YEAR};
+    double t0 = now();
+    json_t *r, *ha, *fa;
+    size_t i;
+    xs_query all = {0};
+
+    *res = NULL;
+    if (search_parse(w, rq, &s, out) < 0)
+        return -1;
+    memset(&o, 0, sizeof o);
+    all.op = XS_Q_ALL;
+    o.query = s.q.root ? s.q.root : &all;
+    o.filter = s.filter;
+    o.offset = (size_t)((s.page - 1) * s.size);
+    o.size = (size_t)s.size;
+    o.sort = s.sort;
+    if (!s.q.root && s.sort == XS_SORT_RELEVANCE)
+        o.sort = XS_SORT_VALUE_DESC;  /* no words: newest first */
+    o.sort_slot = XS_SLOT_DATE;
+    o.facet_slots = facets;
+    o.nfacets = 3;
+    o.want_data = 1;
+    if (run_search(w, &o, &hits, out) < 0) {
+        qry_release(&s.q);
+        return -1;
+    }
+    r = json_object();
+    json_object_set_new(r, "query", json_string(s.qs ? s.qs : ""));
+    json_object_set_new(r, "total", json_integer((json_int_t)xs_hits_total(hits)));
+    json_object_set_new(r, "page", json_integer(s.page));
+    json_object_set_new(r, "size", json_integer(s.size));
+    ha = json_array();
+    for (i = 0; i < xs_hits_count(hits); i++) {
+        size_t dl;
+        const char *d = xs_hits_data(hits, i, &dl);
+        json_t *h = hit_object(w, d, dl, xs_hits_score(hits, i), &s.q, 1);
+        if (h)
+            json_array_append_new(ha, h);
+    }
+    json_object_set_new(r, "hits", ha);
+    fa = json_object();
+    json_object_set_new(fa, "category", facet_array(hits, 0, 0));
+    json_object_set_new(fa, "unit", facet_array(hits, 1, 0));
+    json_object_set_new(fa, "year", facet_array(hits, 2, 1));
+    json_object_set_new(r, "facets", fa);
+    if (s.q.truncated)
+        json_object_set_new(r, "notice", json_string(
+            "the query was long: only its first 64 words and phrases were used"));
+    json_object_set_new(r, "took_ms", json_real((now() - t0) * 1000.0));
+    xs_hits_free(hits);
+    qry_release(&s.q);
+    *res = r;
+    return 0;
+}
+
+/* ---- document, lookup --------------------------------------------------- */
+
+static json_t *get_doc(struct worker *w, const char *id, struct api_reply *out)
+{
+    char term[XS_MAX_TERM + 40], *data = NULL, *js;
+    size_t dl, jl;
+    xs_err xe;
+    xs_rc rc;
+    json_t *d;
+    ana_id_term(id, term, sizeof term);
+    rc = xs_reader_get(w->r, term, &data, &dl, NULL, &xe);
+    if (rc == XS_EMODIFIED && xs_reader_reopen(w->r, NULL, &xe) == XS_OK)
+        rc = xs_reader_get(w->r, term, &data, &dl, NULL, &xe);
+    if (rc == XS_ENOTFOUND) {
+        reply_err(out, 404, "not_found", "no document has that id; search for it instead");
+        return NULL;
+    }
+    if (rc != XS_OK) {
+        reply_xs(out, &xe);
+        return NULL;
+    }
+    js = docdata_inflate(data, dl, &jl);
+    free(data);
+    d = js ? json_loadb(js, jl, 0, NULL) : NULL;
+    free(js);
+    if (!d) {
+        reply_err(out, 500, "internal", "the stored document could not be read");
+        return NULL;
+    }
+    json_object_del(d, "path");
+    return d;
+}
+
+static void do_lookup(struct worker *w, const struct api_req *rq,
+                      struct api_reply *out)
+{
+    const char *dn = param(rq, "docno");
+    char key[256], term[300];
+    size_t kl, i;
+    xs_query t = {0};
+    xs_search_opts o;
+    xs_hits *hits = NULL;
+    json_t *r, *ha;
+    if (!dn || !*dn) {
+        reply_err(out, 400, "bad_parameter",
+                  "give the document number to look up, e.g. /api/lookup?docno=国办发〔2013〕26号");
+        return;
+    }
+    kl = docno_norm(dn, strlen(dn), key, sizeof key);
+    if (!kl) {
+        reply_err(out, 400, "bad_parameter",
+                  "that does not look like a document number; it needs digits, e.g. 国办发〔2013〕26号");
+        return;
+    }
+    snprintf(term, sizeof term, "XD:%s", key);
+    t.op = XS_Q_TERM;
+    t.term = term;
+    t.term_len = strlen(term);
+    memset(&o, 0, sizeof o);
+    o.query = &t;
+    o.size = 50;
+    o.sort = XS_SORT_VALUE_DESC;
+    o.sort_slot = XS_SLOT_DATE;
+    o.want_data = 1;
+    if (run_search(w, &o, &hits, out) < 0)
+        return;
+    r = json_object();
+    json_object_set_new(r, "docno", json_string(dn));
+    ha = json_array();
+    for (i = 0; i < xs_hits_count(hits); i++) {
+        size_t dl;
+        const char *d = xs_hits_data(hits, i, &dl);
+        json_t *h = hit_object(w, d, dl, xs_hits_score(hits, i), NULL, 0);
+        if (h)
+            json_array_append_new(ha, h);
+    }
+    json_object_set_new(r, "hits", ha);
+    xs_hits_free(hits);
+    reply_json(out, 200, r);
+}
+
+/* ---- similar ------------------------------------------------------------ */
+
+struct cand {
+    json_t *hit;
+    double sim;
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+    double x = ((const struct cand *)a)->sim, y = ((const struct cand *)b)->sim;
+    return x < y ? 1 : (x > y ? -1 : 0);
+}
+
+/* 0 with *res, or -1 with a reply. */
+static int do_similar_text(struct worker *w, const char *text, size_t len,
+                           json_t **res, struct api_reply *out)
+{
+    uint64_t *sh = NULL, *fp = NULL;
+    size_t n, nf, nu, i, step, nt = 0;
+    xs_query *or = NULL;
+    struct qry q;
+    xs_search_opts o;
+    xs_hits *hits = NULL;
+    struct cand cands[SIMILAR_CANDIDATES];
+    size_t nc = 0;
+    json_t *r, *ha;
+    double t0 = now();
+
+    *res = NULL;
+    memset(&q, 0, sizeof q);
+    n = fp_shingles(text, len, &sh);
+    if (n == (size_t)-1) {
+        reply_err(out, 500, "internal", "out of memory");
+        return -1;
+    }
+    if (n == 0) {
+        free(sh);
+        reply_err(out, 400, "bad_parameter",
+                  "the draft is too short to compare; paste at least a sentence "
+                  "(8 characters or more)");
+        return -1;
+    }
+    fp = malloc(n * sizeof *fp);
+    if (!fp) {
+        free(sh);
+        reply_err(out, 500, "internal", "out of memory");
+        return -1;
+    }
+    nf = fp_winnow(sh, n, fp);
+    nu = fp_unique(sh, n);   /* the draft's shingle set */
+    step = nf > SIMILAR_TERMS ? nf / SIMILAR_TERMS + 1 : 1;
+    or = qry_node(&q, XS_Q_OR, nf / step + 1);
+    for (i = 0; or && i < nf; i += step) {
+        char t[16];
+        fp_term(fp[i], t);
+        or->kids[nt++] = qry_term(&q, t, strlen(t), 1);
+    }
+    if (!or) {
+        free(sh);
+        free(fp);
+        qry_release(&q);
+        reply_err(out, 500, "internal", "out of memory");
+        return -1;
+    }
+    or->nkids = nt;
+    memset(&o, 0, sizeof o);
+    o.query = or;
+    o.size = SIMILAR_CANDIDATES;
+    o.check_at_least = 1; /* no totals needed */
+    o.want_data = 1;
+    if (run_search(w, &o, &hits, out) < 0) {
+        free(sh);
+        free(fp);
+        qry_release(&q);
+        return -1;
+    }
+    /* exact score: the share of the draft's shingles the candidate has */
+    for (i = 0; i < xs_hits_count(hits) && nc < SIMILAR_CANDIDATES; i++) {
+        size_t dl, jl, cn, cu;
+        const char *d = xs_hits_data(hits, i, &dl);
+        char *js = docdata_inflate(d, dl, &jl);
+        json_t *doc = js ? json_loadb(js, jl, 0, NULL) : NULL;
+        const char *ct;
+        uint64_t *csh = NULL;
+        free(js);
+        if (!doc)
+            continue;
+        ct = json_string_value(json_object_get(doc, "text"));
+        cn = ct ? fp_shingles(ct, strlen(ct), &csh) : 0;
+        if (cn != (size_t)-1 && cn > 0) {
+            double sim;
+            cu = fp_unique(csh, cn);
+            sim = (double)fp_overlap(sh, nu, csh, cu) / (double)nu;
+            if (sim > 0) {
+                json_t *h = json_object();
+                json_object_set(h, "id", json_object_get(doc, "id"));
+                json_object_set(h, "title", json_object_get(doc, "title"));
+                json_object_set(h, "docno", json_object_get(doc, "docno"));
+                json_object_set(h, "date", json_object_get(doc, "date"));
+                json_object_set(h, "unit", json_object_get(doc, "unit"));
+                json_object_set(h, "lang", json_object_get(doc, "lang"));
+                json_object_set_new(h, "similarity", json_real((double)((long)(sim * 1000 + 0.5)) / 1000.0));
+                cands[nc].hit = h;
+                cands[nc].sim = sim;
+                nc++;
+            }
+        }
+        free(csh);
+        json_decref(doc);
+    }
+    qsort(cands, nc, sizeof *cands, cmp_cand);
+    r = json_object();
+    ha = json_array();
+    for (i = 0; i < nc; i++) {
+        if (i < 10)
+            json_array_append_new(ha, cands[i].hit);
+        else
+            json_decref(cands[i].hit);
+    }
+    json_object_set_new(r, "hits", ha);
+    json_object_set_new(r, "took_ms", json_real((now() - t0) * 1000.0));
+    xs_hits_free(hits);
+    free(sh);
+    free(fp);
+    qry_release(&q);
+    *res = r;
+    return 0;
+}
+
+/* The draft from a POST body: text/plain, JSON {"text","title"}, or a form
+ * (text=...). Returns malloc'd text, or NULL with a reply set. */
+static char *draft_text(const struct api_req *rq, struct api_reply *out)
+{
+    const char *ct = rq->content_type ? rq->content_type : "";
+    if (!rq->body || !rq->body_len) {
+        reply_err(out, 400, "bad_parameter",
+                  "send the draft's text as the request body (text/plain or JSON {\"text\": ...})");
+        return NULL;
+    }
+    if (!strncasecmp(ct, "application/json", 16)) {
+        json_error_t je;
+        json_t *o = json_loadb(rq->body, rq->body_len, 0, &je), *t, *ti;
+        struct buf b;
+        if (!o || !json_is_object(o)) {
+            json_decref(o);
+            reply_err(out, 400, "bad_parameter",
+                      "the body is not a JSON object; send {\"text\": \"...\", \"title\": \"...\"}");
+            return NULL;
+        }
+        t = json_object_get(o, "text");
+        ti = json_object_get(o, "title");
+        if (!json_is_string(t)) {
+            json_decref(o);
+            reply_err(out, 400, "bad_parameter", "the JSON body needs a \"text\" string");
+            return NULL;
+        }
+        buf_init(&b, 0);
+        if (json_is_string(ti)) {
+            buf_adds(&b, json_string_value(ti));
+            buf_addc(&b, '\n');
+        }
+        buf_adds(&b, json_string_value(t));
+        json_decref(o);
+        return buf_detach(&b, NULL);
+    }
+    {
+        char *s = malloc(rq->body_len + 1);
+        if (s) {
+            memcpy(s, rq->body, rq->body_len);
+            s[rq->body_len] = 0;
+        }
+        return s;
+    }
+}
+
+/* ---- analyze, stats ----------------------------------------------------- */
+
+static void do_analyze(struct worker *w, const struct api_req *rq,
+                       struct api_reply *out)
+{
+    const char *text = param(rq, "text"), *mode = param(rq, "mode");
+    json_t *r = json_object(), *a = json_array();
+    size_t i;
+    struct ana *an = &w->qp.ana;
+    if (!text) {
+        json_decref(r);
+        json_decref(a);
+        reply_err(out, 400, "bad_parameter", "give the text to analyze: /api/analyze?text=...");
+        return;
+    }
+    if (strlen(text) > 65536) {
+        json_decref(r);
+        json_decref(a);
+        reply_err(out, 413, "too_large", "the text is longer than 64 KB; send a shorter piece");
+        return;
+    }
+    ana_reset(an);
+    ana_text(an, text, strlen(text), 0, 0);
+    for (i = 0; i < an->n; i++) {
+        const struct ana_tok *t = &an->toks[i];
+        json_t *o = json_pack("{s:s,s:i,s:i,s:s}", "term", ana_term(an, t), "start",
+                              (int)t->start, "end", (int)t->end, "kind",
+                              ana_kind_name(t->kind));
+        json_object_set_new(o, "position", t->positional ? json_integer(t->pos)
+                                                         : json_null());
+        json_array_append_new(a, o);
+    }
+    json_object_set_new(r, "tokens", a);
+    if (mode && !strcmp(mode, "query")) {
+        struct qry q;
+        struct err e = {0};
+        if (qry_parse(&w->qp, text, strlen(text), &q, &e) < 0) {
+            json_decref(r);
+            reply_err(out, 400, "bad_query", e.msg);
+            return;
+        } else {
+            char *d = qry_describe(q.root);
+            json_t *hl = json_array();
+            json_object_set_new(r, "query", json_string(d ? d : ""));
+            free(d);
+            for (i = 0; i < q.nhl; i++)
+                json_array_append_new(hl, json_stringn(q.hl[i].s, q.hl[i].len));
+            json_object_set_new(r, "highlight", hl);
+            qry_release(&q);
+        }
+    }
+    reply_json(out, 200, r);
+}
+
+static void do_stats(struct worker *w, struct api_reply *out)
+{
+    json_t *r = json_object(), *sh = json_array();
+    char *meta = NULL;
+    size_t i;
+    xs_err xe;
+    json_object_set_new(r, "documents", json_integer((json_int_t)xs_reader_doccount(w->r)));
+    json_object_set_new(r, "revision", json_integer((json_int_t)xs_reader_revision(w->r)));
+    if (xs_reader_meta(w->r, "last_run", &meta, &xe) == XS_OK && meta && *meta)
+        json_object_set_new(r, "indexed_at", json_string(meta));
+    else
+        json_object_set_new(r, "indexed_at", json_null());
+    free(meta);
+    for (i = 0; i < w->ndbs; i++)
+        json_array_append_new(sh, json_string(w->dbs[i]));
+    json_object_set_new(r, "shards", sh);
+    json_object_set_new(r, "schema", json_string(XS_SCHEMA_VERSION));
+    json_object_set_new(r, "uptime_s", json_real(now() - api_stats.started));
+    reply_json(out, 200, r);
+}
+
+/* ---- routing ------------------------------------------------------------ */
+
+static json_t *error_inner(const struct api_reply *out)
+{
+    json_t *o = json_loadb(out->body, out->len, 0, NULL);
+    return o;
+}
+
+static void page_search(struct worker *w, const struct api_req *rq,
+                        struct api_reply *out)
+{
+    const char *q = param(rq, "q");
+    const char *keys[] = {"category", "unit", "year", "from", "to", "lang", NULL};
+    int any = q && *q, i;
+    json_t *res = NULL;
+    for (i = 0; keys[i]; i++)
+        if (param(rq, keys[i]) && *param(rq, keys[i]))
+            any = 1;
+    if (!any) {
+        reply_page(out, 200, portal_render_search(rq->params, NULL, NULL));
+        return;
+    }
+    if (do_search(w, rq, &res, out) < 0) {
+        int st = out->status;
+        json_t *eo = error_inner(out);
+        free(out->body);
+        reply_page(out, st, portal_render_search(rq->params, NULL, eo));
+        json_decref(eo);
+        return;
+    }
+    reply_page(out, 200, portal_render_search(rq->params, res, NULL));
+    json_decref(res);
+}
+
+/* Form field of an application/x-www-form-urlencoded body. */
+static char *form_field(const char *body, size_t len, const char *name)
+{
+    size_t nl = strlen(name), i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && body[j] != '&')
+            j++;
+        if (j - i > nl && !strncmp(body + i, name, nl) && body[i + nl] == '=') {
+            const char *s = body + i + nl + 1;
+            size_t n = j - i - nl - 1, k, o = 0;
+            char *out = malloc(n + 1);
+            if (!out)
+                return NULL;
+            for (k = 0; k < n; k++) {
+                if (s[k] == '+')
+                    out[o++] = ' ';
+                else if (s[k] == '%' && k + 2 < n && isxdigit((unsigned char)s[k + 1]) &&
+                         isxdigit((unsigned char)s[k + 2])) {
+                    char hx[3] = {s[k + 1], s[k + 2], 0};
+                    out[o++] = (char)strtol(hx, NULL, 16);
+                    k += 2;
+                } else
+                    out[o++] = s[k];
+            }
+            out[o] = 0;
+            return out;
+        }
+        i = j + 1;
+    }
+    return NULL;
+}
+
+static void page_check(struct worker *w, const struct api_req *rq,
+                       struct api_reply *out)
+{
+    char *text = NULL;
+    json_t *res = NULL;
+    if (!strcmp(rq->method, "POST") && rq->body)
+        text = form_field(rq->body, rq->body_len, "text");
+    if (text && *text) {
+        if (do_similar_text(w, text, strlen(text), &res, out) < 0) {
+            int st = out->status;
+            json_t *eo = error_inner(out);
+            free(out->body);
+            reply_page(out, st, portal_render_check(rq->params, text, NULL, eo));
+            json_decref(eo);
+            free(text);
+            return;
+        }
+    }
+    reply_page(out, 200, portal_render_check(rq->params, text, res, NULL));
+    json_decref(res);
+    free(text);
+}
+
+static int serve_asset(const char *name, struct api_reply *out)
+{
+    const struct asset *a;
+    for (a = assets; a->name; a++) {
+        if (!strcmp(a->name, name)) {
+            out->status = 200;
+            out->ctype = a->type;
+            out->body = malloc(a->len + 1);
+            if (!out->body)
+                return 0;
+            memcpy(out->body, a->data, a->len);
+            out->len = a->len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *out)
+{
+    const char *p = rq->path;
+    int get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
+    int post = !strcmp(rq->method, "POST");
+    struct err e = {0};
+    memset(out, 0, sizeof *out);
+    out->endpoint = "other";
+
+    if (!strncmp(p, "/assets/", 8)) {
+        out->endpoint = "assets";
+        if (get && serve_asset(p + 8, out))
+            return;
+        reply_err(out, 404, "not_found", "no such file");
+        return;
+    }
+    if (!strcmp(p, "/opensearch.xml")) {
+        char base[300];
+        out->endpoint = "opensearch";
+        snprintf(base, sizeof base, "http://%s", rq->host ? rq->host : "localhost");
+        out->status = 200;
+        out->ctype = "application/opensearchdescription+xml; charset=utf-8";
+        out->body = portal_opensearch_xml(base);
+        out->len = out->body ? strlen(out->body) : 0;
+        return;
+    }
+    if (!strcmp(p, "/healthz")) {
+        out->endpoint = "healthz";
+        if (worker_refresh(w, &e) < 0 || !w->r) {
+            reply_err(out, 503, "index_unavailable", "the index cannot be opened");
+            return;
+        }
+        out->status = 200;
+        out->ctype = "text/plain; charset=utf-8";
+        out->body = strdup("ok\n");
+        out->len = 3;
+        return;
+    }
+    if (!strcmp(p, "/favicon.ico")) {
+        out->endpoint = "assets";
+        if (serve_asset("favicon.svg", out)) {
+            out->ctype = "image/svg+xml";
+            return;
+        }
+    }
+    /* everything below needs the index */
+    {
+        static const char *const known[] = {"/", "/check", "/api/search",
+            "/api/lookup", "/api/similar", "/api/analyze", "/api/stats",
+            "/metrics", NULL};
+        int i, k = 0;
+        for (i = 0; known[i]; i++)
+            if (!strcmp(p, known[i]))
+                k = 1;
+        if (!k && strncmp(p, "/api/doc/", 9) && strncmp(p, "/doc/", 5)) {
+            reply_err(out, 404, "not_found",
+                      "no such page; the API is under /api/ (see API.md), the portal at /");
+            return;
+        }
+    }
+    if ((!strcmp(p, "/api/similar") && !post) ||
+        (!strcmp(p, "/check") && !get && !post) ||
+        (strcmp(p, "/api/similar") && strcmp(p, "/check") && !get)) {
+        out->endpoint = "other";
+        reply_err(out, 405, "method_not_allowed",
+                  !strcmp(p, "/api/similar") ? "use POST with the draft as the body"
+                                             : "use GET");
+        return;
+    }
+    if (worker_refresh(w, &e) < 0 || !w->r) {
+        out->endpoint = "unavailable";
+        reply_err(out, 503, "index_unavailable",
+                  "the index cannot be opened; if it is being built for the first "
+                  "time, try again when the indexer has finished");
+        return;
+    }
+    if (!strcmp(p, "/api/search")) {
+        json_t *res;
+        out->endpoint = "search";
+        if (do_search(w, rq, &res, out) == 0)
+            reply_json(out, 200, res);
+    } else if (!strcmp(p, "/")) {
+        out->endpoint = "portal";
+        page_search(w, rq, out);
+    } else if (!strcmp(p, "/check")) {
+        out->endpoint = "check";
+        page_check(w, rq, out);
+    } else if (!strncmp(p, "/api/doc/", 9)) {
+        json_t *d;
+        out->endpoint = "doc";
+        d = get_doc(w, p + 9, out);
+        if (d)
+            reply_json(out, 200, d);
+    } else if (!strncmp(p, "/doc/", 5)) {
+        json_t *d;
+        struct api_reply tmp = {0};
+        out->endpoint = "docpage";
+        d = get_doc(w, p + 5, &tmp);
+        free(tmp.body);
+        reply_page(out, d ? 200 : (tmp.status ? tmp.status : 404),
+                   portal_render_doc(rq->params, d));
+        json_decref(d);
+    } else if (!strcmp(p, "/api/lookup")) {
+        out->endpoint = "lookup";
+        do_lookup(w, rq, out);
+    } else if (!strcmp(p, "/api/similar")) {
+        char *t;
+        json_t *res;
+        out->endpoint = "similar";
+        t = draft_text(rq, out);
+        if (t) {
+            if (do_similar_text(w, t, strlen(t), &res, out) == 0)
+                reply_json(out, 200, res);
+            free(t);
+        }
+    } else if (!strcmp(p, "/api/analyze")) {
+        out->endpoint = "analyze";
+        do_analyze(w, rq, out);
+    } else if (!strcmp(p, "/api/stats")) {
+        out->endpoint = "stats";
+        do_stats(w, out);
+    } else if (!strcmp(p, "/metrics")) {
+        out->endpoint = "metrics";
+        out->status = 200;
+        out->ctype = "text/plain; version=0.0.4; charset=utf-8";
+        out->body = http_metrics_text(w);
+        out->len = out->body ? strlen(out->body) : 0;
+    }
+}

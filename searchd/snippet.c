@@ -1,0 +1,257 @@
+/* snippet.c - highlighted titles and snippets from the ORIGINAL text (see
+ * snippet.h). The text is folded with the analyzer's table (one folded
+ * character per original one), the query's highlight strings are found in
+ * the folded characters, and the marks are put around the original bytes,
+ * so a Simplified query highlights the Traditional text it matched, and a
+ * phrase or word is marked whole. */
+#include "searchd/snippet.h"
+#include "analysis/fold.h"
+#include "common/buf.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define SNIP_SCAN_MAX ((size_t)4 << 20) /* bytes of a huge text searched */
+
+struct span {
+    size_t a, b; /* [a, b) in folded code points */
+};
+
+static int cmp_span(const void *x, const void *y)
+{
+    const struct span *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? 1 : (p->b > q->b ? -1 : 0);
+}
+
+static void html_esc(struct buf *b, const char *s, size_t n, int squash)
+{
+    size_t i, run = 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (squash && (c == '\n' || c == '\r' || c == '\t' || c == ' ')) {
+            if (!run++)
+                buf_addc(b, ' ');
+            continue;
+        }
+        run = 0;
+        switch (c) {
+        case '<': buf_adds(b, "&lt;"); break;
+        case '>': buf_adds(b, "&gt;"); break;
+        case '&': buf_adds(b, "&amp;"); break;
+        case '"': buf_adds(b, "&quot;"); break;
+        case '\'': buf_adds(b, "&#39;"); break;
+        default: buf_addc(b, c);
+        }
+    }
+}
+
+struct spans {
+    struct span *v;
+    size_t n, cap;
+};
+
+static void sp_add(struct spans *s, size_t a, size_t b)
+{
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 32;
+        struct span *np = realloc(s->v, nc * sizeof *np);
+        if (!np)
+            return;
+        s->v = np;
+        s->cap = nc;
+    }
+    s->v[s->n].a = a;
+    s->v[s->n].b = b;
+    s->n++;
+}
+
+/* Find every highlight string in the folded code points. */
+static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
+                       void *stem, struct spans *out)
+{
+    size_t h, i;
+    for (h = 0; h < q->nhl; h++) {
+        const struct qry_hl *u = &q->hl[h];
+        uint32_t uc[64];
+        size_t un = 0, k = 0;
+        if (u->kind != QHL_HAN)
+            continue;
+        while (k < u->len && un < 64)
+            k += utf8_dec((const unsigned char *)u->s + k, u->len - k, &uc[un++]);
+        if (!un)
+            continue;
+        for (i = 0; i + un <= n; i++) {
+            if (c[i] == uc[0] && !memcmp(c + i, uc, un * sizeof *uc)) {
+                sp_add(out, i, i + un);
+            }
+        }
+    }
+    /* Latin words: compare whole words, or their stems */
+    for (i = 0; i < n;) {
+        size_t j = i, wl = 0;
+        char w[260];
+        if (!ana_is_alnum(c[i]) || is_han(c[i])) {
+            i++;
+            continue;
+        }
+        while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
+            j++;
+        if (j - i <= 64) {
+            size_t k;
+            char st[128];
+            size_t sl = 0;
+            int stemmed = 0;
+            for (k = i; k < j; k++)
+                wl += utf8_enc(c[k], w + wl);
+            for (h = 0; h < q->nhl; h++) {
+                const struct qry_hl *u = &q->hl[h];
+                if (u->kind == QHL_LATIN && u->len == wl && !memcmp(u->s, w, wl)) {
+                    sp_add(out, i, j);
+                    break;
+                }
+                if (u->kind == QHL_STEM && stem && u->len <= wl && u->s[0] == w[0]) {
+                    if (!stemmed) {
+                        sl = xs_stem_word((xs_stem *)stem, w, wl, st, sizeof st);
+                        stemmed = 1;
+                    }
+                    if (sl == u->len && !memcmp(st, u->s, sl)) {
+                        sp_add(out, i, j);
+                        break;
+                    }
+                }
+            }
+        }
+        i = j;
+    }
+    /* merge overlapping and touching spans: whole phrases, not pieces */
+    if (out->n > 1) {
+        size_t m = 0;
+        qsort(out->v, out->n, sizeof *out->v, cmp_span);
+        for (i = 0; i < out->n; i++) {
+            if (m && out->v[i].a <= out->v[m - 1].b) {
+                if (out->v[i].b > out->v[m - 1].b)
+                    out->v[m - 1].b = out->v[i].b;
+            } else {
+                out->v[m++] = out->v[i];
+            }
+        }
+        out->n = m;
+    }
+}
+
+/* Emit original bytes of code points [from, to) with marks. */
+static void emit(struct buf *b, const char *text, const uint32_t *st,
+                 const uint32_t *en, size_t from, size_t to,
+                 const struct spans *sp, int squash)
+{
+    size_t i = from, k = 0;
+    while (k < sp->n && sp->v[k].b <= from)
+        k++;
+    while (i < to) {
+        if (k < sp->n && sp->v[k].a <= i) {
+            size_t e = sp->v[k].b < to ? sp->v[k].b : to;
+            buf_adds(b, "<mark>");
+            html_esc(b, text + st[i], en[e - 1] - st[i], squash);
+            buf_adds(b, "</mark>");
+            /* folded expansions share one original range: skip them */
+            i = e;
+            while (i < to && st[i] == st[e - 1])
+                i++;
+            k++;
+        } else {
+            size_t e = k < sp->n && sp->v[k].a < to ? sp->v[k].a : to;
+            /* code points of one original character share its range */
+            size_t s0 = st[i], s1 = en[e - 1];
+            html_esc(b, text + s0, s1 > s0 ? s1 - s0 : 0, squash);
+            i = e;
+        }
+    }
+}
+
+char *snip_title(const char *text, size_t len, const struct qry *q, void *stem)
+{
+    uint32_t *c, *st, *en;
+    size_t n;
+    struct spans sp = {0};
+    struct buf b;
+    buf_init(&b, 0);
+    if (!text || !len)
+        return buf_detach(&b, NULL);
+    n = ana_fold_cps(text, len, &c, &st, &en);
+    if (n == (size_t)-1)
+        return NULL;
+    if (q)
+        find_spans(c, n, q, stem, &sp);
+    emit(&b, text, st, en, 0, n, &sp, 1);
+    free(c);
+    free(sp.v);
+    return buf_detach(&b, NULL);
+}
+
+static int is_break(uint32_t c)
+{
+    return c == 0x3002 || c == '\n' || c == 0xFF01 || c == 0xFF1F || c == '.' ||
+           c == '!' || c == '?' || c == 0xFF1B || c == ';';
+}
+
+char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
+                size_t width)
+{
+    uint32_t *c, *st, *en;
+    size_t n, i, best = 0, bestc = 0, bestw = 0, from, to, k;
+    struct spans sp = {0};
+    struct buf b;
+    buf_init(&b, 0);
+    if (!text || !len)
+        return buf_detach(&b, NULL);
+    if (len > SNIP_SCAN_MAX) {
+        len = SNIP_SCAN_MAX;
+        while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+    }
+    n = ana_fold_cps(text, len, &c, &st, &en);
+    if (n == (size_t)-1)
+        return NULL;
+    if (q)
+        find_spans(c, n, q, stem, &sp);
+    /* the window holding the most distinct matches (ties: more marked
+     * characters, then the earliest) */
+    for (i = 0; i < sp.n; i++) {
+        size_t cnt = 0, w = 0;
+        for (k = i; k < sp.n && sp.v[k].b <= sp.v[i].a + width; k++) {
+            cnt++;
+            w += sp.v[k].b - sp.v[k].a;
+        }
+        if (cnt > bestc || (cnt == bestc && w > bestw)) {
+            bestc = cnt;
+            bestw = w;
+            best = i;
+        }
+    }
+    if (sp.n) {
+        size_t a = sp.v[best].a, lim;
+        /* start at a sentence start when one is near before the match */
+        from = a > width / 4 ? a - width / 4 : 0;
+        lim = a > width / 2 ? a - width / 2 : 0;
+        for (k = a; k > lim; k--)
+            if (is_break(c[k - 1])) {
+                from = k;
+                break;
+            }
+    } else {
+        from = 0;
+    }
+    while (from < n && (c[from] == ' ' || c[from] == '\n' || c[from] == '\r' ||
+                        c[from] == '\t'))
+        from++;
+    to = from + width < n ? from + width : n;
+    if (from > 0)
+        buf_adds(&b, "…");
+    emit(&b, text, st, en, from, to, &sp, 1);
+    if (to < n)
+        buf_adds(&b, "…");
+    free(c);
+    free(sp.v);
+    return buf_detach(&b, NULL);
+}

@@ -1,0 +1,17 @@
+/* snippet.h - title_html and snippet_html (API.md): HTML-escaped ORIGINAL
+ * text with <mark> around what the query matched, found through the same
+ * folding the index uses. Called by searchd's API handlers. */
+#ifndef SEARCHD_SNIPPET_H
+#define SEARCHD_SNIPPET_H
+#include <stddef.h>
+#include "analysis/query.h"
+
+/* The whole text (a title), escaped and marked. q may be NULL (no marks);
+ * stem: the thread's xs_stem* (or NULL). malloc'd. */
+char *snip_title(const char *text, size_t len, const struct qry *q, void *stem);
+/* The best passage of about width characters: the one holding the most
+ * matches, starting at a sentence when one starts shortly before; "…"
+ * where cut. The text's start when nothing matches. malloc'd. */
+char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
+                size_t width);
+#endif

@@ -1,0 +1,1243 @@
+/* xs.cc - the C shim over Xapian 1.4 (the only C++ in the project): opaque
+ * handles for the writer, reader, documents, result pages and stemmers.
+ * Every extern "C" function checks its arguments, runs Xapian inside one
+ * try block and maps any exception to an xs_rc in xs_caught(); results are
+ * copied into plain memory so accessors never enter Xapian. */
+#include "shim/xs.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <sys/stat.h>
+#include <utility>
+#include <vector>
+
+#define XS_MAX_DEPTH 64    /* query tree depth */
+#define XS_MAX_NVALUES 256 /* xs_search_opts.nvalues */
+
+struct xs_writer {
+    Xapian::WritableDatabase db;
+    bool in_txn;
+};
+
+struct xs_reader {
+    Xapian::Database db;                 /* every shard, combined       */
+    std::vector<Xapian::Database> shards; /* each path, sharing internals */
+    std::vector<bool> remote;
+    size_t doccount;
+    unsigned long revision;
+    bool rev_known; /* every shard reported a revision */
+};
+
+struct xs_doc {
+    Xapian::Document doc;
+};
+
+struct xs_hit {
+    unsigned docid;
+    double weight;
+    std::string data;
+    std::vector<std::string> values;
+};
+
+struct xs_facet_entry {
+    std::string value;
+    size_t freq;
+};
+
+struct xs_hits {
+    size_t total;
+    std::vector<xs_hit> hits;
+    std::vector<std::vector<xs_facet_entry>> facets;
+};
+
+struct xs_stem {
+    Xapian::Stem stem;
+};
+
+/* The bytes of a C enum as an int: C callers may pass values outside the
+ * enum's range, which C++ must not load as the enum type (UBSan: enum). */
+template <typename E> static int xs_enum_int(const E &e) noexcept
+{
+    static_assert(sizeof(E) == sizeof(int), "enum is int-sized");
+    int v;
+    memcpy(&v, &e, sizeof v);
+    return v;
+}
+
+/* ---- errors --------------------------------------------------------- */
+
+static xs_rc xs_ok(xs_err *err) noexcept
+{
+    if (err) {
+        err->rc = XS_OK;
+        err->msg[0] = 0;
+    }
+    return XS_OK;
+}
+
+__attribute__((format(printf, 3, 4)))
+static xs_rc xs_fail(xs_err *err, xs_rc rc, const char *fmt, ...) noexcept
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->rc = rc;
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+/* The one exception mapper: call only from inside a catch block. what and
+ * subject name the failed operation for the message; query says the
+ * exception came from running the caller's query (argument errors are then
+ * the query's fault: XS_EQUERY). Never allocates. */
+static xs_rc xs_caught(xs_err *err, const char *what, const char *subject,
+                       bool query = false) noexcept
+{
+    xs_rc rc = XS_EINTERNAL;
+    const char *type = "unknown exception";
+    const char *msg = "";
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        rc = XS_EMODIFIED, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::DatabaseLockError &e) {
+        rc = XS_ELOCKED, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        rc = XS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::DatabaseVersionError &e) {
+        rc = XS_ESCHEMA, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        rc = XS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        rc = XS_ECORRUPT, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::DocNotFoundError &e) {
+        rc = XS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::QueryParserError &e) {
+        rc = XS_EQUERY, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::InvalidArgumentError &e) {
+        rc = query ? XS_EQUERY : XS_EINVAL;
+        type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::InvalidOperationError &e) {
+        rc = query ? XS_EQUERY : XS_EINVAL;
+        type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::UnimplementedError &e) {
+        rc = query ? XS_EQUERY : XS_EXAPIAN;
+        type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::NetworkError &e) {
+        rc = XS_ENETWORK, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const Xapian::Error &e) {
+        rc = XS_EXAPIAN, type = e.get_type(), msg = e.get_msg().c_str();
+    } catch (const std::bad_alloc &) {
+        rc = XS_ENOMEM, type = "bad_alloc", msg = "out of memory";
+    } catch (const std::exception &e) {
+        rc = XS_EINTERNAL, type = "exception", msg = e.what();
+    } catch (...) {
+        rc = XS_EINTERNAL;
+    }
+    if (!subject)
+        return xs_fail(err, rc, "xs: %s: %s: %s", what, type, msg);
+    return xs_fail(err, rc, "xs: %s '%s': %s: %s", what, subject, type, msg);
+}
+
+extern "C" const char *xs_rc_str(xs_rc rc) noexcept
+{
+    switch (xs_enum_int(rc)) {
+    case XS_OK: return "ok";
+    case XS_EINVAL: return "invalid argument";
+    case XS_ENOMEM: return "out of memory";
+    case XS_ENOTFOUND: return "not found";
+    case XS_ELOCKED: return "index locked by another writer";
+    case XS_EMODIFIED: return "index modified: reopen";
+    case XS_ECORRUPT: return "index corrupt";
+    case XS_EQUERY: return "bad query";
+    case XS_EXAPIAN: return "xapian error";
+    case XS_EINTERNAL: return "internal error";
+    case XS_ESCHEMA: return "incompatible index schema";
+    case XS_ENETWORK: return "remote shard unreachable";
+    }
+    return "unknown error";
+}
+
+/* ---- test hook ------------------------------------------------------ */
+
+static std::atomic<unsigned> xs_fail_n{0};
+static std::atomic<int> xs_fail_kind{0};
+
+extern "C" void xs_test_fail_after(unsigned n, int kind) noexcept
+{
+    xs_fail_kind.store(kind, std::memory_order_relaxed);
+    xs_fail_n.store(n, std::memory_order_relaxed);
+}
+
+/* Called first inside every try block: one relaxed load when disarmed. */
+static void xs_test_point()
+{
+    if (xs_fail_n.load(std::memory_order_relaxed) == 0)
+        return;
+    if (xs_fail_n.fetch_sub(1, std::memory_order_relaxed) != 1)
+        return;
+    switch (xs_fail_kind.load(std::memory_order_relaxed)) {
+    case 0: throw std::bad_alloc();
+    case 1: throw Xapian::DatabaseModifiedError("test: modified");
+    case 2: throw Xapian::DatabaseLockError("test: locked");
+    case 3: throw Xapian::DatabaseCorruptError("test: corrupt");
+    case 4: throw Xapian::InvalidArgumentError("test: invalid argument");
+    case 5: throw Xapian::NetworkError("test: network");
+    case 6: throw std::runtime_error("test: runtime error");
+    case 7: throw 7;
+    case 8: throw Xapian::DatabaseNotFoundError("test: not found");
+    case 9: throw Xapian::QueryParserError("test: query parser");
+    case 10: throw Xapian::DatabaseOpeningError("test: opening");
+    case 11: throw Xapian::InvalidOperationError("test: invalid operation");
+    case 12: throw Xapian::DocNotFoundError("test: no document");
+    case 13: throw Xapian::RangeError("test: range");
+    case 14: throw Xapian::DatabaseVersionError("test: version");
+    default: throw Xapian::UnimplementedError("test: unimplemented");
+    }
+}
+
+/* ---- helpers -------------------------------------------------------- */
+
+/* malloc'd NUL-terminated copy; throws std::bad_alloc. */
+static char *xs_dup(const std::string &s)
+{
+    char *p = static_cast<char *>(malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    memcpy(p, s.data(), s.size());
+    p[s.size()] = 0;
+    return p;
+}
+
+/* Compares the "schema" metadata with ours: XS_OK or XS_ESCHEMA. */
+static xs_rc xs_schema_check(const std::string &have, const char *path,
+                             xs_err *err)
+{
+    if (have == XS_SCHEMA_VERSION)
+        return XS_OK;
+    return xs_fail(err, XS_ESCHEMA,
+                   "xs: '%s': index schema version %s, this program writes "
+                   "%s: rebuild with --full",
+                   path, have.empty() ? "(none)" : have.c_str(),
+                   XS_SCHEMA_VERSION);
+}
+
+/* ---- write side ----------------------------------------------------- */
+
+extern "C" xs_rc xs_writer_open(const char *path, int flags,
+                                unsigned flush_docs, xs_writer **out,
+                                xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!path || !out || !*path)
+        return xs_fail(err, XS_EINVAL, "xs: writer open: %s",
+                       !path || !*path ? "no path" : "NULL out");
+    if (flags & ~(XS_CREATE | XS_OVERWRITE))
+        return xs_fail(err, XS_EINVAL, "xs: writer open '%s': bad flags %#x",
+                       path, (unsigned)flags);
+    xs_writer *w = nullptr;
+    try {
+        xs_test_point();
+        int action = Xapian::DB_OPEN;
+        if (flags & XS_OVERWRITE)
+            action = Xapian::DB_CREATE_OR_OVERWRITE;
+        else if (flags & XS_CREATE)
+            action = Xapian::DB_CREATE_OR_OPEN;
+        if (flush_docs > 0) {
+            /* Process-wide, read by Xapian when the database opens. */
+            char buf[32];
+            snprintf(buf, sizeof buf, "%u", flush_docs);
+            setenv("XAPIAN_FLUSH_THRESHOLD", buf, 1);
+        }
+        w = new xs_writer{Xapian::WritableDatabase(path, action), false};
+        std::string schema = w->db.get_metadata("schema");
+        if (schema.empty() && w->db.get_doccount() == 0) {
+            w->db.set_metadata("schema", XS_SCHEMA_VERSION);
+            w->db.commit();
+        } else if (xs_schema_check(schema, path, err) != XS_OK) {
+            delete w;
+            return XS_ESCHEMA;
+        }
+        *out = w;
+        return xs_ok(err);
+    } catch (...) {
+        delete w;
+        return xs_caught(err, "cannot open index", path);
+    }
+}
+
+extern "C" xs_rc xs_writer_close(xs_writer *w, xs_err *err) noexcept
+{
+    if (!w)
+        return xs_ok(err);
+    xs_rc rc = XS_OK;
+    try {
+        xs_test_point();
+        /* Cancels an active transaction; outside one Xapian commits. */
+        w->db.close();
+        rc = xs_ok(err);
+    } catch (...) {
+        rc = xs_caught(err, "cannot close index", nullptr);
+    }
+    delete w; /* never throws: Xapian swallows errors in destructors */
+    return rc;
+}
+
+extern "C" xs_rc xs_writer_begin(xs_writer *w, xs_err *err) noexcept
+{
+    if (!w)
+        return xs_fail(err, XS_EINVAL, "xs: begin: NULL writer");
+    try {
+        xs_test_point();
+        w->db.begin_transaction(false);
+        w->in_txn = true;
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot begin transaction", nullptr);
+    }
+}
+
+extern "C" xs_rc xs_writer_commit(xs_writer *w, xs_err *err) noexcept
+{
+    if (!w)
+        return xs_fail(err, XS_EINVAL, "xs: commit: NULL writer");
+    try {
+        xs_test_point();
+        if (w->in_txn) {
+            w->in_txn = false; /* ended even when the commit throws */
+            /* begun unflushed (no commit before it), so write it out */
+            w->db.commit_transaction();
+            w->db.commit();
+        } else {
+            w->db.commit();
+        }
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot commit", nullptr);
+    }
+}
+
+extern "C" xs_rc xs_writer_cancel(xs_writer *w, xs_err *err) noexcept
+{
+    if (!w)
+        return xs_fail(err, XS_EINVAL, "xs: cancel: NULL writer");
+    if (!w->in_txn)
+        return xs_fail(err, XS_EINVAL, "xs: cancel: no transaction active");
+    try {
+        xs_test_point();
+        w->in_txn = false;
+        w->db.cancel_transaction();
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot cancel transaction", nullptr);
+    }
+}
+
+static bool xs_term_ok(const char *t)
+{
+    return t && *t && strlen(t) <= XS_MAX_TERM;
+}
+
+extern "C" xs_rc xs_writer_replace(xs_writer *w, const char *idterm,
+                                   const xs_doc *doc, xs_err *err) noexcept
+{
+    if (!w || !doc)
+        return xs_fail(err, XS_EINVAL, "xs: replace: NULL %s",
+                       !w ? "writer" : "document");
+    if (!xs_term_ok(idterm))
+        return xs_fail(err, XS_EINVAL, "xs: replace: bad id term");
+    try {
+        xs_test_point();
+        w->db.replace_document(idterm, doc->doc);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot replace document", idterm);
+    }
+}
+
+extern "C" xs_rc xs_writer_delete(xs_writer *w, const char *idterm,
+                                  xs_err *err) noexcept
+{
+    if (!w)
+        return xs_fail(err, XS_EINVAL, "xs: delete: NULL writer");
+    if (!xs_term_ok(idterm))
+        return xs_fail(err, XS_EINVAL, "xs: delete: bad id term");
+    try {
+        xs_test_point();
+        w->db.delete_document(idterm);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot delete document", idterm);
+    }
+}
+
+extern "C" xs_rc xs_writer_delete_docid(xs_writer *w, unsigned docid,
+                                        xs_err *err) noexcept
+{
+    if (!w || docid == 0)
+        return xs_fail(err, XS_EINVAL, "xs: delete: %s",
+                       !w ? "NULL writer" : "docid 0");
+    try {
+        xs_test_point();
+        w->db.delete_document(docid);
+        return xs_ok(err);
+    } catch (...) {
+        char id[16];
+        snprintf(id, sizeof id, "%u", docid);
+        return xs_caught(err, "cannot delete document", id);
+    }
+}
+
+extern "C" xs_rc xs_writer_set_meta(xs_writer *w, const char *key,
+                                    const char *value, xs_err *err) noexcept
+{
+    if (!w || !key || !*key || !value)
+        return xs_fail(err, XS_EINVAL, "xs: set metadata: %s",
+                       !w ? "NULL writer" : !value ? "NULL value" : "no key");
+    try {
+        xs_test_point();
+        w->db.set_metadata(key, value);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot set metadata", key);
+    }
+}
+
+extern "C" xs_rc xs_writer_get_meta(xs_writer *w, const char *key,
+                                    char **out, xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!w || !key || !*key || !out)
+        return xs_fail(err, XS_EINVAL, "xs: get metadata: %s",
+                       !w ? "NULL writer" : !out ? "NULL out" : "no key");
+    try {
+        xs_test_point();
+        *out = xs_dup(w->db.get_metadata(key));
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot get metadata", key);
+    }
+}
+
+extern "C" xs_rc xs_writer_doccount(xs_writer *w, size_t *out,
+                                    xs_err *err) noexcept
+{
+    if (out)
+        *out = 0;
+    if (!w || !out)
+        return xs_fail(err, XS_EINVAL, "xs: doccount: NULL argument");
+    try {
+        xs_test_point();
+        *out = w->db.get_doccount();
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot count documents", nullptr);
+    }
+}
+
+extern "C" void xs_values_free(xs_values *v) noexcept
+{
+    if (!v)
+        return;
+    if (v->vals)
+        for (size_t i = 0; i < v->n; i++)
+            free(v->vals[i]);
+    free(v->vals);
+    free(v->docids);
+    v->n = 0;
+    v->vals = nullptr;
+    v->docids = nullptr;
+}
+
+extern "C" xs_rc xs_writer_values(xs_writer *w, unsigned slot,
+                                  xs_values *out, xs_err *err) noexcept
+{
+    if (out) {
+        out->n = 0;
+        out->docids = nullptr;
+        out->vals = nullptr;
+    }
+    if (!w || !out)
+        return xs_fail(err, XS_EINVAL, "xs: values: NULL argument");
+    if (slot == Xapian::BAD_VALUENO)
+        return xs_fail(err, XS_EINVAL, "xs: values: bad slot %u", slot);
+    try {
+        xs_test_point();
+        std::vector<std::pair<unsigned, std::string>> all;
+        for (Xapian::ValueIterator i = w->db.valuestream_begin(slot);
+             i != w->db.valuestream_end(slot); ++i)
+            all.emplace_back(i.get_docid(), *i);
+        size_t n = all.size();
+        out->docids = static_cast<unsigned *>(calloc(n ? n : 1,
+                                                     sizeof(unsigned)));
+        out->vals = static_cast<char **>(calloc(n ? n : 1, sizeof(char *)));
+        if (!out->docids || !out->vals)
+            throw std::bad_alloc();
+        for (size_t i = 0; i < n; i++) {
+            out->vals[i] = xs_dup(all[i].second);
+            out->docids[i] = all[i].first;
+            out->n = i + 1;
+        }
+        return xs_ok(err);
+    } catch (...) {
+        xs_values_free(out);
+        char s[16];
+        snprintf(s, sizeof s, "%u", slot);
+        return xs_caught(err, "cannot read values of slot", s);
+    }
+}
+
+extern "C" xs_rc xs_compact(const char *const *srcs, size_t nsrcs,
+                            const char *dst, xs_err *err) noexcept
+{
+    if (!srcs || nsrcs == 0 || !dst || !*dst)
+        return xs_fail(err, XS_EINVAL, "xs: compact: %s",
+                       !dst || !*dst ? "no destination" : "no source");
+    for (size_t i = 0; i < nsrcs; i++)
+        if (!srcs[i] || !*srcs[i])
+            return xs_fail(err, XS_EINVAL, "xs: compact: source %zu is empty",
+                           i);
+    struct stat st;
+    if (lstat(dst, &st) == 0)
+        return xs_fail(err, XS_EINVAL, "xs: compact: destination '%s' exists",
+                       dst);
+    const char *cur = srcs[0];
+    try {
+        xs_test_point();
+        Xapian::Database all;
+        for (size_t i = 0; i < nsrcs; i++) {
+            cur = srcs[i];
+            all.add_database(Xapian::Database(srcs[i]));
+        }
+        cur = dst;
+        all.compact(dst, Xapian::DBCOMPACT_MULTIPASS);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot compact", cur);
+    }
+}
+
+/* ---- documents ------------------------------------------------------ */
+
+extern "C" xs_rc xs_doc_new(xs_doc **out, xs_err *err) noexcept
+{
+    if (!out)
+        return xs_fail(err, XS_EINVAL, "xs: doc new: NULL out");
+    *out = nullptr;
+    try {
+        xs_test_point();
+        *out = new xs_doc;
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot create document", nullptr);
+    }
+}
+
+extern "C" void xs_doc_free(xs_doc *d) noexcept
+{
+    delete d;
+}
+
+extern "C" xs_rc xs_doc_term(xs_doc *d, const char *term, size_t len,
+                             unsigned wdfinc, xs_err *err) noexcept
+{
+    if (!d || !term || len == 0)
+        return xs_fail(err, XS_EINVAL, "xs: doc term: %s",
+                       !d ? "NULL document" : "empty term");
+    if (len > XS_MAX_TERM)
+        return xs_ok(err); /* cannot be stored: skipped (xs.h) */
+    try {
+        xs_test_point();
+        std::string t(term, len);
+        if (wdfinc == 0)
+            d->doc.add_boolean_term(t);
+        else
+            d->doc.add_term(t, wdfinc);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot add term", nullptr);
+    }
+}
+
+extern "C" xs_rc xs_doc_posting(xs_doc *d, const char *term, size_t len,
+                                unsigned pos, unsigned wdfinc,
+                                xs_err *err) noexcept
+{
+    if (!d || !term || len == 0 || pos == 0)
+        return xs_fail(err, XS_EINVAL, "xs: doc posting: %s",
+                       !d ? "NULL document"
+                          : pos == 0 ? "position 0" : "empty term");
+    if (len > XS_MAX_TERM)
+        return xs_ok(err);
+    try {
+        xs_test_point();
+        d->doc.add_posting(std::string(term, len), pos, wdfinc);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot add posting", nullptr);
+    }
+}
+
+extern "C" xs_rc xs_doc_value(xs_doc *d, unsigned slot, const char *val,
+                              size_t len, xs_err *err) noexcept
+{
+    if (!d || (!val && len) || slot == Xapian::BAD_VALUENO)
+        return xs_fail(err, XS_EINVAL, "xs: doc value: %s",
+                       !d ? "NULL document"
+                          : slot == Xapian::BAD_VALUENO ? "bad slot"
+                                                        : "NULL value");
+    try {
+        xs_test_point();
+        d->doc.add_value(slot, std::string(val ? val : "", len));
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot set value", nullptr);
+    }
+}
+
+extern "C" xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len,
+                             xs_err *err) noexcept
+{
+    if (!d || (!data && len))
+        return xs_fail(err, XS_EINVAL, "xs: doc data: NULL %s",
+                       !d ? "document" : "data");
+    try {
+        xs_test_point();
+        d->doc.set_data(std::string(data ? static_cast<const char *>(data)
+                                         : "", len));
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot set data", nullptr);
+    }
+}
+
+/* ---- read side ------------------------------------------------------ */
+
+/* "tcp:HOST:PORT" (HOST may be [v6]) -> host, port; false when malformed. */
+static bool xs_parse_tcp(const char *p, std::string &host, unsigned &port)
+{
+    const char *s = p + 4;
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s)
+        return false;
+    host.assign(s, colon - s);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host.empty())
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(colon + 1, &end, 10);
+    if (errno || end == colon + 1 || *end || v == 0 || v > 65535)
+        return false;
+    port = static_cast<unsigned>(v);
+    return true;
+}
+
+/* Recomputes the cached doccount and revision; says whether they moved. */
+static bool xs_reader_stat(xs_reader *r)
+{
+    unsigned long rev = 0;
+    bool known = true;
+    for (const Xapian::Database &s : r->shards) {
+        try {
+            rev += s.get_revision();
+        } catch (const Xapian::Error &) {
+            known = false; /* remote, or a stub of several shards */
+        }
+    }
+    size_t n = r->db.get_doccount();
+    bool moved = n != r->doccount || rev != r->revision;
+    r->doccount = n;
+    r->revision = rev;
+    r->rev_known = known;
+    return moved;
+}
+
+/* Every shard's "schema" must be ours or unset (remote shards that cannot
+ * answer are skipped). */
+static xs_rc xs_reader_schema(xs_reader *r, const char *const *paths,
+                              xs_err *err)
+{
+    for (size_t i = 0; i < r->shards.size(); i++) {
+        std::string have;
+        try {
+            have = r->shards[i].get_metadata("schema");
+        } catch (const Xapian::NetworkError &) {
+            throw;
+        } catch (const Xapian::Error &) {
+            if (!r->remote[i])
+                throw;
+            continue;
+        }
+        if (!have.empty() && xs_schema_check(have, paths ? paths[i] : "index",
+                                             err) != XS_OK)
+            return XS_ESCHEMA;
+    }
+    return XS_OK;
+}
+
+extern "C" xs_rc xs_reader_open_many(const char *const *paths, size_t n,
+                                     xs_reader **out, xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!paths || n == 0 || !out)
+        return xs_fail(err, XS_EINVAL, "xs: reader open: %s",
+                       !out ? "NULL out" : "no path");
+    for (size_t i = 0; i < n; i++)
+        if (!paths[i] || !*paths[i])
+            return xs_fail(err, XS_EINVAL, "xs: reader open: path %zu empty",
+                           i);
+    xs_reader *r = nullptr;
+    const char *cur = paths[0];
+    try {
+        xs_test_point();
+        r = new xs_reader{Xapian::Database(), {}, {}, 0, 0, true};
+        for (size_t i = 0; i < n; i++) {
+            cur = paths[i];
+            if (strncmp(cur, "tcp:", 4) == 0) {
+                std::string host;
+                unsigned port = 0;
+                if (!xs_parse_tcp(cur, host, port)) {
+                    delete r;
+                    return xs_fail(err, XS_EINVAL,
+                                   "xs: reader open '%s': expected "
+                                   "tcp:HOST:PORT", cur);
+                }
+                r->shards.push_back(Xapian::Remote::open(host, port, 10000,
+                                                         10000));
+                r->remote.push_back(true);
+            } else {
+                r->shards.push_back(Xapian::Database(cur));
+                r->remote.push_back(false);
+            }
+            r->db.add_database(r->shards.back());
+        }
+        cur = n == 1 ? paths[0] : "index";
+        if (xs_reader_schema(r, paths, err) != XS_OK) {
+            delete r;
+            return XS_ESCHEMA;
+        }
+        xs_reader_stat(r);
+        *out = r;
+        return xs_ok(err);
+    } catch (...) {
+        delete r;
+        return xs_caught(err, "cannot open index", cur);
+    }
+}
+
+extern "C" xs_rc xs_reader_open(const char *path, xs_reader **out,
+                                xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!path)
+        return xs_fail(err, XS_EINVAL, "xs: reader open: no path");
+    return xs_reader_open_many(&path, 1, out, err);
+}
+
+extern "C" xs_rc xs_reader_reopen(xs_reader *r, int *changed,
+                                  xs_err *err) noexcept
+{
+    if (changed)
+        *changed = 0;
+    if (!r)
+        return xs_fail(err, XS_EINVAL, "xs: reopen: NULL reader");
+    try {
+        xs_test_point();
+        bool might = r->db.reopen(); /* the shards share its internals */
+        bool moved = xs_reader_stat(r);
+        if (changed)
+            *changed = (r->rev_known ? moved : might || moved) ? 1 : 0;
+        if (xs_reader_schema(r, nullptr, err) != XS_OK)
+            return XS_ESCHEMA;
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot reopen index", nullptr);
+    }
+}
+
+extern "C" void xs_reader_close(xs_reader *r) noexcept
+{
+    delete r;
+}
+
+extern "C" size_t xs_reader_doccount(const xs_reader *r) noexcept
+{
+    return r ? r->doccount : 0;
+}
+
+extern "C" unsigned long xs_reader_revision(const xs_reader *r) noexcept
+{
+    return r ? r->revision : 0;
+}
+
+extern "C" xs_rc xs_reader_meta(xs_reader *r, const char *key, char **out,
+                                xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!r || !key || !*key || !out)
+        return xs_fail(err, XS_EINVAL, "xs: reader metadata: %s",
+                       !r ? "NULL reader" : !out ? "NULL out" : "no key");
+    try {
+        xs_test_point();
+        *out = xs_dup(r->db.get_metadata(key));
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot get metadata", key);
+    }
+}
+
+extern "C" xs_rc xs_reader_termfreq(xs_reader *r, const char *term,
+                                    size_t *out, xs_err *err) noexcept
+{
+    if (out)
+        *out = 0;
+    if (!r || !term || !out)
+        return xs_fail(err, XS_EINVAL, "xs: termfreq: NULL argument");
+    try {
+        xs_test_point();
+        *out = r->db.get_termfreq(term);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot get term frequency", term);
+    }
+}
+
+extern "C" xs_rc xs_reader_collfreq(xs_reader *r, const char *term,
+                                    size_t *out, xs_err *err) noexcept
+{
+    if (out)
+        *out = 0;
+    if (!r || !term || !out)
+        return xs_fail(err, XS_EINVAL, "xs: collfreq: NULL argument");
+    try {
+        xs_test_point();
+        *out = r->db.get_collection_freq(term);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot get collection frequency", term);
+    }
+}
+
+/* ---- search --------------------------------------------------------- */
+
+/* The C query tree -> Xapian::Query; XS_EQUERY (message in err) when the
+ * tree is malformed. */
+static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
+                      xs_err *err)
+{
+    if (!q)
+        return xs_fail(err, XS_EQUERY, "xs: query: NULL subquery");
+    if (depth > XS_MAX_DEPTH)
+        return xs_fail(err, XS_EQUERY, "xs: query: deeper than %d levels",
+                       XS_MAX_DEPTH);
+    int op = xs_enum_int(q->op);
+    switch (op) {
+    case XS_Q_TERM:
+        if (!q->term || q->term_len == 0)
+            return xs_fail(err, XS_EQUERY, "xs: query: empty term");
+        out = Xapian::Query(std::string(q->term, q->term_len),
+                            q->wqf ? q->wqf : 1);
+        return XS_OK;
+    case XS_Q_ALL:
+        out = Xapian::Query::MatchAll;
+        return XS_OK;
+    case XS_Q_NONE:
+        out = Xapian::Query::MatchNothing;
+        return XS_OK;
+    case XS_Q_VALUE_RANGE: {
+        if (q->slot == Xapian::BAD_VALUENO)
+            return xs_fail(err, XS_EQUERY, "xs: query: bad value slot");
+        if (q->lo && q->hi)
+            out = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, q->slot,
+                                q->lo, q->hi);
+        else if (q->hi)
+            out = Xapian::Query(Xapian::Query::OP_VALUE_LE, q->slot, q->hi);
+        else if (q->lo && *q->lo)
+            out = Xapian::Query(Xapian::Query::OP_VALUE_GE, q->slot, q->lo);
+        else /* any value: Xapian takes GE "" as every document */
+            out = Xapian::Query(Xapian::Query::OP_VALUE_GE, q->slot,
+                                std::string(1, '\0'));
+        return XS_OK;
+    }
+    case XS_Q_AND:
+    case XS_Q_OR:
+    case XS_Q_AND_NOT:
+    case XS_Q_AND_MAYBE:
+    case XS_Q_FILTER:
+    case XS_Q_PHRASE:
+    case XS_Q_NEAR:
+    case XS_Q_SCALE:
+    case XS_Q_SYNONYM:
+        break;
+    default:
+        return xs_fail(err, XS_EQUERY, "xs: query: unknown operator %d",
+                       op);
+    }
+    if (q->nkids == 0 || !q->kids)
+        return xs_fail(err, XS_EQUERY, "xs: query: operator %d without "
+                       "subqueries", op);
+    if (op == XS_Q_SCALE && q->nkids != 1)
+        return xs_fail(err, XS_EQUERY, "xs: query: scale takes one subquery");
+    std::vector<Xapian::Query> kids(q->nkids);
+    for (size_t i = 0; i < q->nkids; i++) {
+        xs_rc rc = xs_build(q->kids[i], depth + 1, kids[i], err);
+        if (rc != XS_OK)
+            return rc;
+    }
+    switch (op) {
+    case XS_Q_AND:
+        out = Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
+        break;
+    case XS_Q_OR:
+        out = Xapian::Query(Xapian::Query::OP_OR, kids.begin(), kids.end());
+        break;
+    case XS_Q_SYNONYM:
+        out = Xapian::Query(Xapian::Query::OP_SYNONYM, kids.begin(),
+                            kids.end());
+        break;
+    case XS_Q_AND_NOT:
+    case XS_Q_AND_MAYBE:
+    case XS_Q_FILTER: {
+        if (kids.size() == 1) {
+            out = kids[0];
+            break;
+        }
+        /* AND_NOT and AND_MAYBE take the rest OR'ed, FILTER AND'ed */
+        Xapian::Query rest(q->op == XS_Q_FILTER ? Xapian::Query::OP_AND
+                                                : Xapian::Query::OP_OR,
+                           kids.begin() + 1, kids.end());
+        Xapian::Query::op xop = q->op == XS_Q_AND_NOT
+            ? Xapian::Query::OP_AND_NOT
+            : q->op == XS_Q_AND_MAYBE ? Xapian::Query::OP_AND_MAYBE
+                                      : Xapian::Query::OP_FILTER;
+        out = Xapian::Query(xop, kids[0], rest);
+        break;
+    }
+    case XS_Q_PHRASE:
+    case XS_Q_NEAR: {
+        size_t window = q->window ? q->window : q->nkids;
+        if (window < q->nkids)
+            return xs_fail(err, XS_EQUERY, "xs: query: window %u smaller "
+                           "than %zu terms", q->window, q->nkids);
+        out = Xapian::Query(q->op == XS_Q_PHRASE ? Xapian::Query::OP_PHRASE
+                                                 : Xapian::Query::OP_NEAR,
+                            kids.begin(), kids.end(),
+                            static_cast<Xapian::termcount>(window));
+        break;
+    }
+    case XS_Q_SCALE:
+        if (!std::isfinite(q->factor) || q->factor < 0)
+            return xs_fail(err, XS_EQUERY, "xs: query: bad scale factor");
+        out = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids[0],
+                            q->factor);
+        break;
+    default:
+        break;
+    }
+    return XS_OK;
+}
+
+extern "C" void xs_hits_free(xs_hits *h) noexcept
+{
+    delete h;
+}
+
+extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
+                           xs_hits **out, xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!r || !o || !out)
+        return xs_fail(err, XS_EINVAL, "xs: search: NULL %s",
+                       !r ? "reader" : !o ? "options" : "out");
+    if (!o->query)
+        return xs_fail(err, XS_EINVAL, "xs: search: no query");
+    if (o->sort != XS_SORT_RELEVANCE && o->sort != XS_SORT_VALUE_DESC &&
+        o->sort != XS_SORT_VALUE_ASC)
+        return xs_fail(err, XS_EINVAL, "xs: search: unknown sort %d",
+                       o->sort);
+    if (o->sort != XS_SORT_RELEVANCE && o->sort_slot == Xapian::BAD_VALUENO)
+        return xs_fail(err, XS_EINVAL, "xs: search: bad sort slot");
+    if (o->nfacets && !o->facet_slots)
+        return xs_fail(err, XS_EINVAL, "xs: search: NULL facet slots");
+    for (size_t k = 0; k < o->nfacets; k++)
+        if (o->facet_slots[k] == Xapian::BAD_VALUENO)
+            return xs_fail(err, XS_EINVAL, "xs: search: bad facet slot");
+    if (o->nvalues > XS_MAX_NVALUES)
+        return xs_fail(err, XS_EINVAL, "xs: search: nvalues %u above %d",
+                       o->nvalues, XS_MAX_NVALUES);
+    if (!(o->bm25_k1 >= 0) || !(o->bm25_b >= 0) ||
+        !std::isfinite(o->bm25_k1) || !std::isfinite(o->bm25_b))
+        return xs_fail(err, XS_EINVAL, "xs: search: bad bm25 parameters");
+    xs_hits *h = nullptr;
+    try {
+        xs_test_point();
+        Xapian::Query q;
+        xs_rc rc = xs_build(o->query, 1, q, err);
+        if (rc == XS_OK && o->filter) {
+            Xapian::Query f;
+            rc = xs_build(o->filter, 1, f, err);
+            if (rc == XS_OK)
+                q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+        }
+        if (rc != XS_OK)
+            return rc;
+
+        /* The spies must outlive get_mset(): declared before enquire. */
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        Xapian::Enquire enq(r->db);
+        enq.set_query(q);
+        if (o->bm25_k1 > 0 || o->bm25_b > 0)
+            enq.set_weighting_scheme(Xapian::BM25Weight(
+                o->bm25_k1 > 0 ? o->bm25_k1 : 1.0, 0, 1,
+                o->bm25_b > 0 ? std::min(o->bm25_b, 1.0) : 0.5, 0.5));
+        if (o->sort == XS_SORT_VALUE_DESC)
+            enq.set_sort_by_value_then_relevance(o->sort_slot, true);
+        else if (o->sort == XS_SORT_VALUE_ASC)
+            enq.set_sort_by_value_then_relevance(o->sort_slot, false);
+        for (size_t k = 0; k < o->nfacets; k++) {
+            spies.emplace_back(new Xapian::ValueCountMatchSpy(
+                o->facet_slots[k]));
+            enq.add_matchspy(spies.back().get());
+        }
+        Xapian::doccount dbsize = r->db.get_doccount();
+        Xapian::doccount first = o->offset > dbsize
+            ? dbsize : static_cast<Xapian::doccount>(o->offset);
+        Xapian::doccount size = o->size > dbsize
+            ? dbsize : static_cast<Xapian::doccount>(o->size);
+        Xapian::doccount atleast = o->check_at_least == 0 ||
+                o->check_at_least > dbsize
+            ? dbsize : static_cast<Xapian::doccount>(o->check_at_least);
+        Xapian::MSet ms = enq.get_mset(first, size, atleast);
+
+        h = new xs_hits;
+        h->total = ms.get_matches_estimated();
+        h->hits.reserve(ms.size());
+        for (Xapian::MSetIterator i = ms.begin(); i != ms.end(); ++i) {
+            h->hits.emplace_back();
+            xs_hit &hit = h->hits.back();
+            hit.docid = *i;
+            hit.weight = i.get_weight();
+            if (!o->want_data && o->nvalues == 0)
+                continue;
+            Xapian::Document doc = i.get_document();
+            if (o->want_data)
+                hit.data = doc.get_data();
+            if (o->nvalues) {
+                hit.values.resize(o->nvalues);
+                for (Xapian::ValueIterator v = doc.values_begin();
+                     v != doc.values_end(); ++v) {
+                    Xapian::valueno s = v.get_valueno();
+                    if (s >= o->nvalues)
+                        break;
+                    hit.values[s] = *v;
+                }
+            }
+        }
+        h->facets.resize(o->nfacets);
+        for (size_t k = 0; k < o->nfacets; k++) {
+            std::vector<xs_facet_entry> &f = h->facets[k];
+            for (Xapian::TermIterator t = spies[k]->values_begin();
+                 t != spies[k]->values_end(); ++t)
+                f.push_back(xs_facet_entry{*t, t.get_termfreq()});
+            std::sort(f.begin(), f.end(),
+                      [](const xs_facet_entry &a, const xs_facet_entry &b) {
+                          if (a.freq != b.freq)
+                              return a.freq > b.freq;
+                          return a.value < b.value;
+                      });
+        }
+        *out = h;
+        return xs_ok(err);
+    } catch (...) {
+        delete h;
+        return xs_caught(err, "search failed", nullptr, true);
+    }
+}
+
+extern "C" size_t xs_hits_count(const xs_hits *h) noexcept
+{
+    return h ? h->hits.size() : 0;
+}
+
+extern "C" size_t xs_hits_total(const xs_hits *h) noexcept
+{
+    return h ? h->total : 0;
+}
+
+extern "C" unsigned xs_hits_docid(const xs_hits *h, size_t i) noexcept
+{
+    return h && i < h->hits.size() ? h->hits[i].docid : 0;
+}
+
+extern "C" double xs_hits_score(const xs_hits *h, size_t i) noexcept
+{
+    return h && i < h->hits.size() ? h->hits[i].weight : 0.0;
+}
+
+extern "C" const char *xs_hits_data(const xs_hits *h, size_t i,
+                                    size_t *len) noexcept
+{
+    if (!h || i >= h->hits.size()) {
+        if (len)
+            *len = 0;
+        return "";
+    }
+    if (len)
+        *len = h->hits[i].data.size();
+    return h->hits[i].data.c_str();
+}
+
+extern "C" const char *xs_hits_value(const xs_hits *h, size_t i,
+                                     unsigned slot, size_t *len) noexcept
+{
+    if (!h || i >= h->hits.size() || slot >= h->hits[i].values.size()) {
+        if (len)
+            *len = 0;
+        return "";
+    }
+    const std::string &v = h->hits[i].values[slot];
+    if (len)
+        *len = v.size();
+    return v.c_str();
+}
+
+extern "C" size_t xs_hits_facet_count(const xs_hits *h, size_t k) noexcept
+{
+    return h && k < h->facets.size() ? h->facets[k].size() : 0;
+}
+
+extern "C" const char *xs_hits_facet_value(const xs_hits *h, size_t k,
+                                           size_t j, size_t *len) noexcept
+{
+    if (!h || k >= h->facets.size() || j >= h->facets[k].size()) {
+        if (len)
+            *len = 0;
+        return "";
+    }
+    const std::string &v = h->facets[k][j].value;
+    if (len)
+        *len = v.size();
+    return v.c_str();
+}
+
+extern "C" size_t xs_hits_facet_freq(const xs_hits *h, size_t k,
+                                     size_t j) noexcept
+{
+    if (!h || k >= h->facets.size() || j >= h->facets[k].size())
+        return 0;
+    return h->facets[k][j].freq;
+}
+
+extern "C" xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
+                               size_t *len, char ***vals, xs_err *err) noexcept
+{
+    if (data)
+        *data = nullptr;
+    if (len)
+        *len = 0;
+    if (vals)
+        *vals = nullptr;
+    if (!r || !data)
+        return xs_fail(err, XS_EINVAL, "xs: get: NULL %s",
+                       !r ? "reader" : "data");
+    if (!idterm || !*idterm)
+        return xs_fail(err, XS_EINVAL, "xs: get: no id term");
+    char *d = nullptr;
+    char **v = nullptr;
+    try {
+        xs_test_point();
+        Xapian::PostingIterator p = r->db.postlist_begin(idterm);
+        if (p == r->db.postlist_end(idterm))
+            return xs_fail(err, XS_ENOTFOUND, "xs: no document '%s'",
+                           idterm);
+        Xapian::Document doc = r->db.get_document(*p);
+        std::string s = doc.get_data();
+        d = xs_dup(s);
+        if (vals) {
+            v = static_cast<char **>(calloc(XS_NSLOTS, sizeof(char *)));
+            if (!v)
+                throw std::bad_alloc();
+            for (unsigned k = 0; k < XS_NSLOTS; k++)
+                v[k] = xs_dup(doc.get_value(k));
+            *vals = v;
+        }
+        *data = d;
+        if (len)
+            *len = s.size();
+        return xs_ok(err);
+    } catch (...) {
+        free(d);
+        if (v)
+            for (unsigned k = 0; k < XS_NSLOTS; k++)
+                free(v[k]);
+        free(v);
+        if (vals)
+            *vals = nullptr;
+        return xs_caught(err, "cannot get document", idterm);
+    }
+}
+
+/* ---- stemming ------------------------------------------------------- */
+
+extern "C" xs_rc xs_stem_new(const char *lang, xs_stem **out,
+                             xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!lang || !out)
+        return xs_fail(err, XS_EINVAL, "xs: stemmer: NULL %s",
+                       !lang ? "language" : "out");
+    try {
+        xs_test_point();
+        *out = new xs_stem{Xapian::Stem(lang)};
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot create stemmer", lang);
+    }
+}
+
+extern "C" void xs_stem_free(xs_stem *s) noexcept
+{
+    delete s;
+}
+
+extern "C" size_t xs_stem_word(xs_stem *s, const char *word, size_t len,
+                               char *out, size_t cap) noexcept
+{
+    if (!s || !word || !out || cap == 0 || len == 0)
+        return 0;
+    try {
+        xs_test_point();
+        std::string st = s->stem(std::string(word, len));
+        if (st.empty() || st.size() + 1 > cap)
+            return 0;
+        memcpy(out, st.data(), st.size());
+        out[st.size()] = 0;
+        return st.size();
+    } catch (...) {
+        return 0;
+    }
+}
