@@ -327,7 +327,8 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             break;
         }
         nl_add(&alt, han_exact(q, pfx, wc, len));
-        add_hl(q, hs, enc_cps(wc, len > 16 ? 16 : len, hs), QHL_HAN);
+        if (len > 1 || n == 1) /* lone characters of a longer run: no marks */
+            add_hl(q, hs, enc_cps(wc, len > 16 ? 16 : len, hs), QHL_HAN);
         nv = 0;
         if (len >= 2 && len <= 8)
             nv = variants(p, q, orig + st[w[k].start],
@@ -571,16 +572,22 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
          * documents that carry it as their number, ranked first */
         if (!quoted && field == F_ANY && x) {
             kl = docno_norm(s, len, key, sizeof key);
-            if (kl) {
+            if (kl && len < 200) {
                 char t[300];
                 xs_query *d;
+                size_t fl;
+                char *f = fold_str(s, len, &fl);
+                if (f) { /* mark the number whole */
+                    add_hl(q, f, fl, QHL_HAN);
+                    free(f);
+                }
                 memcpy(t, "XD:", 3);
                 memcpy(t + 3, key, kl);
                 d = qry_term(q, t, 3 + kl, 1);
                 t[0] = 'S';
                 t[1] = 'T';
                 memmove(t + 2, t + 3, kl);
-                d = binary(q, XS_Q_AND, d, scale(q, qry_term(q, t, 2 + kl, 1), 5.0));
+                d = binary(q, XS_Q_AND, d, scale(q, qry_term(q, t, 2 + kl, 1), 30.0));
                 x = binary(q, XS_Q_OR, d, x);
             }
         }

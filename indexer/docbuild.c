@@ -4,7 +4,6 @@
 #include "indexer/docbuild.h"
 #include "analysis/docno.h"
 #include "analysis/fold.h"
-#include "analysis/fp.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,38 +125,6 @@ static int add_unit(xs_doc *d, const char *u, struct err *e)
             i++;
         }
     }
-    return 0;
-}
-
-static int add_fingerprints(xs_doc *d, const char *text, size_t len,
-                            struct err *e)
-{
-    uint64_t *h, *w;
-    size_t n = fp_shingles(text, len, &h), m, i;
-    xs_err xe;
-    if (n == (size_t)-1) {
-        err_set(e, -1, "index: out of memory");
-        return -1;
-    }
-    w = malloc((n + 1) * sizeof *w);
-    if (!w) {
-        free(h);
-        err_set(e, -1, "index: out of memory");
-        return -1;
-    }
-    m = fp_winnow(h, n, w);
-    for (i = 0; i < m; i++) {
-        char t[16];
-        fp_term(w[i], t);
-        if (xs_doc_term(d, t, strlen(t), 1, &xe) != XS_OK) {
-            free(h);
-            free(w);
-            err_set(e, -1, "index: %s", xe.msg);
-            return -1;
-        }
-    }
-    free(h);
-    free(w);
     return 0;
 }
 
@@ -354,8 +321,6 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
     if (xs_doc_value(d, XS_SLOT_FILE, filestate, strlen(filestate), &xe) != XS_OK ||
         xs_doc_value(d, XS_SLOT_ID, id, strlen(id), &xe) != XS_OK)
         goto xfail;
-    if (add_fingerprints(d, r->text ? r->text : "", textlen, e) < 0)
-        goto fail;
     if (set_data(d, r, id, relpath, e) < 0)
         goto fail;
     *out = d;

@@ -15,6 +15,7 @@
  * run killed at any moment leaves the last revision intact. */
 #include "analysis/ana.h"
 #include "analysis/fold.h"
+#include "analysis/query.h"
 #include "common/buf.h"
 #include "indexer/docbuild.h"
 #include "indexer/enc.h"
@@ -669,6 +670,42 @@ static int dump_tokens(void)
     return EXIT_OK;
 }
 
+/* The query tree and highlight strings of the query on stdin. */
+static int dump_query(void)
+{
+    struct buf b;
+    struct qp qp;
+    struct qry q;
+    struct err e = {0};
+    char c[4096];
+    size_t n, i;
+    char *d;
+    buf_init(&b, 1 << 20);
+    while ((n = fread(c, 1, sizeof c, stdin)) > 0)
+        buf_add(&b, c, n);
+    while (b.len && (b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\r'))
+        b.p[--b.len] = 0;
+    if (ana_global_init(&e) < 0 || qp_init(&qp, &e) < 0) {
+        fprintf(stderr, "indexer: %s\n", e.msg);
+        return EXIT_FAILED;
+    }
+    if (qry_parse(&qp, b.p ? b.p : "", b.len, &q, &e) < 0) {
+        printf("error: %s\n", e.msg);
+    } else {
+        d = qry_describe(q.root);
+        printf("query: %s\n", d);
+        free(d);
+        for (i = 0; i < q.nhl; i++)
+            printf("highlight: %s %.*s\n", q.hl[i].kind == QHL_HAN ? "han" :
+                   q.hl[i].kind == QHL_LATIN ? "latin" : "stem",
+                   (int)q.hl[i].len, q.hl[i].s);
+        qry_release(&q);
+    }
+    qp_release(&qp);
+    buf_release(&b);
+    return EXIT_OK;
+}
+
 /* Analyzer throughput on the Chinese documents under root (one thread). */
 static int analyze_bench(const char *root)
 {
@@ -736,6 +773,7 @@ static void usage(FILE *f)
     fprintf(f,
 "usage: indexer --db DIR [--incremental | --full] [options] ROOT\n"
 "       indexer --dump-tokens < text        (print the analyzer's tokens)\n"
+"       indexer --dump-query < query        (print what a query becomes)\n"
 "       indexer --analyze-bench ROOT        (analyzer MB/s, one thread)\n"
 "\n"
 "Index every supported file under ROOT into the index directory DIR.\n"
@@ -771,6 +809,7 @@ int main(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},
         {"dump-tokens", no_argument, 0, 'T'},
         {"analyze-bench", no_argument, 0, 'B'},
+        {"dump-query", no_argument, 0, 'Q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     static struct run r;
@@ -796,6 +835,7 @@ int main(int argc, char **argv)
         case 'q': r.o.quiet = 1; break;
         case 'T': mode_dump = 1; break;
         case 'B': mode_bench = 1; break;
+        case 'Q': return dump_query();
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_FAILED;
         }

@@ -250,6 +250,13 @@ async function run(browser) {
         check(/已发布/.test(await page.textContent('#verdict')), 'verdict says 已发布');
         check((await page.inputValue('#text')).length > 0, 'the draft stays in the textarea');
         await shot(page, 'check');
+        // the English form stays English after the post
+        await page.goto(BASE + '/check?ui=en');
+        await page.fill('#text', text);
+        await Promise.all([page.waitForNavigation(), page.click('form.check button[type="submit"]')]);
+        check(await page.getAttribute('html', 'lang') === 'en', 'English check page stays English');
+        check(/already published/i.test(await page.textContent('#verdict')),
+            'English verdict says already published');
     });
 
     await step('phone screen', async () => {

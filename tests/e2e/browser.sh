@@ -47,7 +47,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM HUP
 
-"$BUILD/bin/indexer" --db "$tmp/db" corpus/ >"$tmp/indexer.log" 2>&1
+"$BUILD/bin/indexer" --db "$tmp/db" corpus/docs >"$tmp/indexer.log" 2>&1
 rc=$?
 [ $rc -le 1 ] || fail "indexer failed (exit $rc)" "$tmp/indexer.log"
 

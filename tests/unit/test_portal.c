@@ -275,7 +275,7 @@ static void test_facet_more(void)
     json_t *result = J("{\"total\":3,\"page\":1,\"size\":10,\"hits\":[],\"facets\":"
                        "{\"unit\":[{\"value\":\"u0\",\"count\":9}]}}");
     json_t *list = json_object_get(json_object_get(result, "facets"), "unit");
-    char name[8], *html;
+    char name[16], *html;
     int i;
     for (i = 1; i < 13; i++) {
         json_t *e = json_object();

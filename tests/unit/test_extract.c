@@ -1,0 +1,426 @@
+/* test_extract.c - the extraction layer on fixtures of our own
+ * (tests/data/extract/): every format, the built-in defaults and profiles,
+ * GB/T 9704 text, hostile XML (billion laughs, external entity), malformed
+ * input, an empty file, and the profile line format itself. */
+#include "tests/unit/check.h"
+#include "indexer/extract.h"
+#include "indexer/profile.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <pthread.h>
+
+static char *slurp(const char *name, size_t *len)
+{
+    char path[512];
+    FILE *f;
+    char *b;
+    long n;
+    snprintf(path, sizeof path, "tests/data/extract/%s", name);
+    f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        *len = 0;
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b = malloc((size_t)n + 1);
+    *len = fread(b, 1, (size_t)n, f);
+    b[*len] = 0;
+    fclose(f);
+    return b;
+}
+
+/* Extract fixture `name` as if it were at relpath; returns rc. */
+static int run(const char *name, const char *relpath, struct recs *rs,
+               struct err *e)
+{
+    size_t len;
+    char *t = slurp(name, &len);
+    int rc;
+    memset(rs, 0, sizeof *rs);
+    err_clear(e);
+    rc = extract_file(relpath, t ? t : "", len, rs, e);
+    free(t);
+    return rc;
+}
+
+static int has(const char *hay, const char *needle)
+{
+    return hay && strstr(hay, needle) != NULL;
+}
+
+static void test_html(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("gov.html", "site/zc/0305.html", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n != 1)
+        return;
+    CHECK(rs.v[0].key == NULL);
+    CHECK_STREQ(rs.v[0].title, "示例市人民政府关于开展测试工作的通知");
+    /* the info table wins over the site name; spaces collapsed */
+    CHECK_STREQ(rs.v[0].unit, "示例市 人民政府");
+    CHECK_STREQ(rs.v[0].category, "综合政务\\政务公开");
+    CHECK_STREQ(rs.v[0].date, "2021-03-01");
+    CHECK_INTEQ(rs.v[0].year, 2021);
+    CHECK_STREQ(rs.v[0].docno, "示政发〔2021〕7号");
+    CHECK_STREQ(rs.v[0].lang, "zh-Hans");
+    CHECK_STREQ(rs.v[0].url, "https://www.example.gov.cn/zc/2021/0305.html");
+    CHECK(has(rs.v[0].text, "第一段正文"));
+    CHECK(has(rs.v[0].text, "第二段正文内容"));
+    CHECK(has(rs.v[0].text, "通知如下。 第一段")); /* &nbsp; -> space */
+    CHECK(has(rs.v[0].text, "\n"));
+    CHECK(!has(rs.v[0].text, "BOILER"));
+    CHECK(!has(rs.v[0].text, "INSIDESCRIPT"));
+    CHECK(!has(rs.v[0].text, "NAVLINK"));
+    CHECK(!has(rs.v[0].text, "CRUMBWORD"));
+    CHECK(!has(rs.v[0].text, "FOOTERWORD"));
+    CHECK(!has(rs.v[0].text, "\xc2\xa0"));
+    recs_release(&rs);
+}
+
+static void test_gbt9704(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("notice.txt", "docs/notice.txt", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n != 1)
+        return;
+    CHECK_STREQ(rs.v[0].title, "关于印发示例市测试管理办法的通知");
+    CHECK_STREQ(rs.v[0].docno, "示政发〔2013〕26号");
+    CHECK_STREQ(rs.v[0].date, "2013-07-01");
+    CHECK_INTEQ(rs.v[0].year, 2013);
+    CHECK_STREQ(rs.v[0].unit, "示例市人民政府");
+    CHECK_STREQ(rs.v[0].lang, "zh-Hans");
+    CHECK(has(rs.v[0].text, "认真贯彻执行"));
+    recs_release(&rs);
+
+    CHECK_INTEQ(run("english.txt", "docs/english.txt", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "EXECUTIVE ORDER ON SAMPLE TESTING");
+        CHECK_STREQ(rs.v[0].date, "2019-03-14");
+        CHECK_STREQ(rs.v[0].lang, "en");
+    }
+    recs_release(&rs);
+}
+
+static void test_tw_law(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("law.xml", "tw/FalVMingLing/X0000001.xml", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "測試資料管理辦法");
+        CHECK_STREQ(rs.v[0].category, "行政＞測試部＞資料目");
+        CHECK_STREQ(rs.v[0].unit, "測試部");
+        CHECK_STREQ(rs.v[0].date, "2023-09-14");
+        CHECK_STREQ(rs.v[0].lang, "zh-Hant");
+        CHECK_STREQ(rs.v[0].url,
+                    "https://law.example.tw/LawAll.aspx?pcode=X0000001");
+        CHECK(has(rs.v[0].text, "本辦法依據測試法第十條規定訂定之。"));
+        CHECK(has(rs.v[0].text, "指經過檢驗之紀錄"));
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("law-abolished.xml", "FalVMingLing/X0000002.xml", &rs, &e),
+                0);
+    if (rs.n == 1)
+        CHECK_STREQ(rs.v[0].unit, "行政院"); /* 院本部 -> the branch */
+    recs_release(&rs);
+    /* the same file elsewhere, no profile: generic XML defaults */
+    CHECK_INTEQ(run("law.xml", "misc/law.xml", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "測試資料管理辦法");
+        CHECK_STREQ(rs.v[0].date, "2023-09-14");
+        CHECK_STREQ(rs.v[0].category, "行政＞測試部＞資料目");
+    }
+    recs_release(&rs);
+}
+
+static void test_gazette(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("gazette.xml", "ey-gazette/102/102-07-10_90001.xml", &rs,
+                    &e), 0);
+    CHECK_INTEQ(rs.n, 2);
+    if (rs.n == 2) {
+        CHECK_STREQ(rs.v[0].key, "90001");
+        CHECK_STREQ(rs.v[1].key, "90002");
+        CHECK_STREQ(rs.v[0].title, "行政院測試署公告：修正測試範圍");
+        CHECK_STREQ(rs.v[0].unit, "行政院測試署");
+        CHECK_STREQ(rs.v[1].unit, "檢驗局"); /* PubGovName empty */
+        CHECK_STREQ(rs.v[0].category, "行政規則");
+        CHECK_STREQ(rs.v[0].date, "2013-07-05");
+        CHECK_STREQ(rs.v[1].date, "2005-01-03");
+        CHECK_STREQ(rs.v[0].docno, "測授字第1020100869號");
+        CHECK(has(rs.v[0].text, "主旨：公告修正測試範圍。"));
+        CHECK(!has(rs.v[0].text, "<td"));
+    }
+    recs_release(&rs);
+}
+
+static void test_markdown(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("eo.md", "nyc-executive-orders/corpus/2015/2015-EEO-87.md",
+                    &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "DECLARATION OF A SAMPLE EMERGENCY FOR THE "
+                    "TESTING OF PARSERS");
+        CHECK_STREQ(rs.v[0].docno, "2015-EEO-87");
+        CHECK_STREQ(rs.v[0].unit, "de Blasio");
+        CHECK_STREQ(rs.v[0].category, "Emergency Executive Order");
+        CHECK_STREQ(rs.v[0].date, "2015-06-01");
+        CHECK_INTEQ(rs.v[0].year, 2015);
+        CHECK_STREQ(rs.v[0].lang, "en");
+        CHECK(has(rs.v[0].text, "The order text."));
+        CHECK(!has(rs.v[0].text, "eo_id"));
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("law.md", "laws/宪法相关法/测试法(2018-01-02).md", &rs, &e),
+                0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "中华人民共和国测试法");
+        CHECK_STREQ(rs.v[0].category, "法律");
+        CHECK_STREQ(rs.v[0].date, "2018-01-02"); /* from the file name */
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("law.md", "notes/law.md", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "中华人民共和国测试法");
+        CHECK_STREQ(rs.v[0].date, "2019-04-23"); /* last in the info block */
+        CHECK(rs.v[0].category == NULL);
+    }
+    recs_release(&rs);
+}
+
+static void test_json(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("rec.json", "reports/rec.json", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK(rs.v[0].key == NULL);
+        CHECK_STREQ(rs.v[0].title, "测试工作报告");
+        CHECK_INTEQ(rs.v[0].year, 1999);
+        CHECK_STREQ(rs.v[0].url, "https://example.org/wiki/report");
+        CHECK(has(rs.v[0].text, "现在报告工作"));
+        CHECK(!has(rs.v[0].text, "https://"));
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("three.jsonl", "feeds/three.jsonl", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 3);
+    if (rs.n == 3) {
+        CHECK_STREQ(rs.v[0].key, "a1");
+        CHECK_STREQ(rs.v[1].key, "2");
+        CHECK_STREQ(rs.v[2].key, "77");
+        CHECK_STREQ(rs.v[0].title, "First record");
+        CHECK_STREQ(rs.v[0].date, "2019-03-14");
+        CHECK_STREQ(rs.v[1].date, "2020-01-02");
+        CHECK_STREQ(rs.v[1].lang, "zh-Hans");
+        CHECK_STREQ(rs.v[0].lang, "en");
+        CHECK_STREQ(rs.v[2].text, "gamma body");
+    }
+    recs_release(&rs);
+}
+
+static void test_csv(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("multi.csv", "data/multi.csv", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK(rs.v[0].key == NULL);
+        CHECK_STREQ(rs.v[0].title, "关于测试的\"通知\"");
+        CHECK_STREQ(rs.v[0].date, "2024-08-01");
+        CHECK_STREQ(rs.v[0].category, "政策文件");
+        CHECK_STREQ(rs.v[0].url, "https://example.gov.cn/a.html");
+        CHECK(has(rs.v[0].text, "第一行正文\n第二行正文，含逗号,和引号\"。"));
+    }
+    recs_release(&rs);
+}
+
+static void test_sql(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("rec.sql", "dump/record-07.sql", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "国务院办公厅关于测试'引号'的通知");
+        CHECK_STREQ(rs.v[0].unit, "国务院办公厅");
+        CHECK_STREQ(rs.v[0].docno, "国办发〔2019〕3号");
+        CHECK_STREQ(rs.v[0].category, "综合政务\\其他");
+        CHECK_STREQ(rs.v[0].date, "2019-01-27");
+        CHECK_STREQ(rs.v[0].url,
+                    "http://www.example.gov.cn/zhengce/content_1.htm");
+        CHECK(has(rs.v[0].text, "路径C:\\data"));
+        CHECK(has(rs.v[0].text, "正文第二段"));
+        CHECK(!has(rs.v[0].text, "<p>"));
+    }
+    recs_release(&rs);
+}
+
+static void test_hostile(void)
+{
+    struct recs rs;
+    struct err e;
+    clock_t t0 = clock();
+    int rc = run("laughs.xml", "x/laughs.xml", &rs, &e);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    /* rejected, or extracted without the expansion */
+    CHECK(secs < 2.0);
+    if (rc == 0) {
+        CHECK(rs.n == 1 && strlen(rs.v[0].text) < 100000);
+    } else {
+        CHECK(e.msg[0] != 0);
+    }
+    recs_release(&rs);
+    rc = run("xxe.xml", "x/xxe.xml", &rs, &e);
+    if (rc == 0 && rs.n == 1) {
+        CHECK(!has(rs.v[0].text, "root:"));
+        CHECK(has(rs.v[0].text, "before"));
+        CHECK_STREQ(rs.v[0].title, "external entity test");
+    } else {
+        CHECK(e.msg[0] != 0);
+    }
+    recs_release(&rs);
+}
+
+static void test_malformed(void)
+{
+    struct recs rs;
+    struct err e;
+    /* recovered */
+    CHECK_INTEQ(run("broken.xml", "x/broken.xml", &rs, &e), 0);
+    if (rs.n == 1)
+        CHECK_STREQ(rs.v[0].title, "Broken record");
+    recs_release(&rs);
+    /* rejected with a reason */
+    CHECK(run("garbage.xml", "x/garbage.xml", &rs, &e) < 0);
+    CHECK(has(e.msg, "garbage.xml"));
+    CHECK_INTEQ(rs.n, 0);
+    recs_release(&rs);
+    CHECK_INTEQ(run("broken.html", "x/broken.html", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "Unclosed page");
+        CHECK(has(rs.v[0].text, "one\ntwo\nthree"));
+    }
+    recs_release(&rs);
+    /* empty: a record with nothing in it, never a crash */
+    CHECK_INTEQ(run("empty.txt", "x/empty.txt", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK(rs.v[0].title == NULL);
+        CHECK_STREQ(rs.v[0].text, "");
+    }
+    recs_release(&rs);
+    CHECK(run("empty.txt", "x/empty.json", &rs, &e) < 0);
+    recs_release(&rs);
+    CHECK(run("empty.txt", "x/empty.xml", &rs, &e) < 0);
+    recs_release(&rs);
+    CHECK_INTEQ(run("empty.txt", "x/empty.html", &rs, &e), 0);
+    recs_release(&rs);
+}
+
+static void test_profiles(void)
+{
+    struct profset ps;
+    struct err e;
+    const struct pfield *pf[PF_N];
+    const char *fmt, *recsel;
+    static const char conf[] =
+        "# comment\n[a]\nmatch = Foo/*.xml\nformat = xml\n"
+        "title = /r/t\ntitle = key:name\nunit = field:category seg > 2\n"
+        "unit.map = X* => Y\n[@units]\n国办发 = 国务院办公厅\n"
+        "国办发明电 = 国务院办公厅(明电)\n";
+    memset(&ps, 0, sizeof ps);
+    CHECK_INTEQ(profile_parse(&ps, "t.conf", conf, sizeof conf - 1, &e), 0);
+    CHECK_INTEQ(ps.n, 1);
+    profile_select(&ps, "a/b/Foo/x.xml", pf, &fmt, &recsel);
+    CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
+    CHECK(pf[PF_UNIT] && pf[PF_UNIT]->nm == 1);
+    CHECK_STREQ(fmt, "xml");
+    profile_select(&ps, "a/b/Foo/c/x.xml", pf, &fmt, &recsel);
+    CHECK(pf[PF_TITLE] == NULL);
+    CHECK_STREQ(profile_unit_alias(&ps, "国办发〔2013〕26号"), "国务院办公厅");
+    CHECK_STREQ(profile_unit_alias(&ps, "国办发明电〔2013〕1号"),
+                "国务院办公厅(明电)");
+    CHECK(profile_unit_alias(&ps, "京政发〔2013〕1号") == NULL);
+    profset_release(&ps);
+    memset(&ps, 0, sizeof ps);
+    CHECK(profile_parse(&ps, "bad.conf", "[x]\ntitel = key:a\n", 17, &e) < 0);
+    CHECK(has(e.msg, "bad.conf"));
+    profset_release(&ps);
+    CHECK(profile_glob("**/a/*.md", "x/y/a/b.md"));
+    CHECK(profile_glob("a/*.md", "x/y/a/b.md"));
+    CHECK(!profile_glob("a/*.md", "x/ya/b.md"));
+    CHECK(!profile_glob("/a/*.md", "x/a/b.md"));
+}
+
+/* extract_file is called from two indexer threads at once */
+static void *worker(void *arg)
+{
+    static const char *const names[] = {"gov.html", "gazette.xml", "law.xml",
+                                        "rec.sql", "eo.md", "laughs.xml"};
+    static const char *const paths[] = {
+        "s/gov.html", "ey-gazette/102/a.xml", "FalVMingLing/X1.xml",
+        "d/rec.sql", "nyc-executive-orders/corpus/2015/x.md", "x/l.xml"
+    };
+    long bad = 0;
+    int i, k;
+    (void)arg;
+    for (i = 0; i < 30; i++)
+        for (k = 0; k < 6; k++) {
+            struct recs rs;
+            struct err e;
+            int rc = run(names[k], paths[k], &rs, &e);
+            if (k < 5 && (rc != 0 || rs.n == 0 || !rs.v[0].title))
+                bad++;
+            if (k == 5 && rc == 0)
+                bad++;
+            recs_release(&rs);
+        }
+    return (void *)bad;
+}
+
+static void test_threads(void)
+{
+    pthread_t t[2];
+    void *r0 = NULL, *r1 = NULL;
+    CHECK_INTEQ(pthread_create(&t[0], NULL, worker, NULL), 0);
+    CHECK_INTEQ(pthread_create(&t[1], NULL, worker, NULL), 0);
+    pthread_join(t[0], &r0);
+    pthread_join(t[1], &r1);
+    CHECK(r0 == NULL);
+    CHECK(r1 == NULL);
+}
+
+int main(void)
+{
+    struct err e;
+    if (extract_init(NULL, &e)) {
+        fprintf(stderr, "extract_init: %s\n", e.msg);
+        return 1;
+    }
+    test_html();
+    test_gbt9704();
+    test_tw_law();
+    test_gazette();
+    test_markdown();
+    test_json();
+    test_csv();
+    test_sql();
+    test_hostile();
+    test_malformed();
+    test_profiles();
+    test_threads();
+    return check_done();
+}
