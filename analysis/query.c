@@ -530,6 +530,28 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
     return res;
 }
 
+struct span_find {
+    size_t len;
+    int whole;
+};
+
+static void on_span(void *ctx, size_t start, size_t end)
+{
+    struct span_find *f = ctx;
+    if (start == 0 && end >= f->len)
+        f->whole = 1;
+}
+
+/* Is s, as a whole, one document number (国办发〔2013〕26号, FR Doc. ...)? */
+static int whole_docno(const char *s, size_t len)
+{
+    struct span_find f = {len, 0};
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\n'))
+        f.len = --len;
+    docno_scan(s, len, on_span, &f);
+    return f.whole;
+}
+
 static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
                       int quoted, int field)
 {
@@ -571,7 +593,7 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
         /* an unquoted document number (国办发〔2013〕26号) also matches the
          * documents that carry it as their number, ranked first */
         if (!quoted && field == F_ANY && x) {
-            kl = docno_norm(s, len, key, sizeof key);
+            kl = whole_docno(s, len) ? docno_norm(s, len, key, sizeof key) : 0;
             if (kl && len < 200) {
                 char t[300];
                 xs_query *d;

@@ -9,42 +9,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define SEG_MAXLEN 16      /* longest word considered, in characters */
 #define SEG_WINDOW 512     /* a longer Han run is segmented in windows */
 #define FNV_OFF 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
 
-struct slot {        /* 16 bytes: four to a cache line */
+struct slot {        /* 12 bytes; no key is stored: a 64-bit hash of the
+                        code points (slot index + 32 check bits + length)
+                        identifies a word among ~500,000 keys */
     uint32_t h;     /* high half of the hash; 0 = empty */
-    uint32_t off;   /* key bytes in arena */
-    uint16_t len;
+    uint8_t len;    /* characters */
     uint8_t word;   /* a word (else only a prefix) */
-    uint8_t pad;
+    uint16_t pad;
     float logp;
 };
 
 static struct slot *slots;
 static size_t nslots;   /* power of two */
-static char *arena;
-static size_t arena_len, arena_cap;
+/* single characters looked up directly: the first step at every position */
+#define SEG_CHARS 0x30000u
+static float *char_logp;        /* -1e30 = not a word */
+static uint8_t *char_prefix;    /* starts a longer word */
+static size_t nkeys;
 static double log_total;
 static int seg_ok;
 static char seg_msg[256];
 static const char *seg_path;
 static pthread_once_t seg_once = PTHREAD_ONCE_INIT;
 
-static uint64_t fnv_add(uint64_t h, const char *s, size_t n)
+static inline uint64_t hash_cp(uint64_t h, uint32_t c)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= FNV_PRIME;
-    }
+    h ^= c;
+    h *= FNV_PRIME;
     return h;
 }
 
-static struct slot *find(uint64_t h64, const char *s, size_t n)
+static inline uint64_t hash_fin(uint64_t h)
+{
+    h ^= h >> 31;
+    h *= 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+    return h;
+}
+
+static struct slot *find(uint64_t h64, size_t n)
 {
     size_t i = (size_t)h64 & (nslots - 1);
     uint32_t h = (uint32_t)(h64 >> 32);
@@ -52,44 +62,27 @@ static struct slot *find(uint64_t h64, const char *s, size_t n)
         h = 1;
     for (;;) {
         struct slot *sl = &slots[i];
-        if (!sl->h)
-            return sl;
-        if (sl->h == h && sl->len == n && !memcmp(arena + sl->off, s, n))
+        if (!sl->h || (sl->h == h && sl->len == n))
             return sl;
         i = (i + 1) & (nslots - 1);
     }
 }
 
-static int put(const char *s, size_t n, int word, double freq)
+static void put(uint64_t h64, size_t n, int word, double freq)
 {
-    uint64_t h64 = fnv_add(FNV_OFF, s, n);
-    uint32_t h = (uint32_t)(h64 >> 32);
-    struct slot *sl;
-    if (!h)
-        h = 1;
-    sl = find(h64, s, n);
+    struct slot *sl = find(h64, n);
     if (!sl->h) {
-        if (arena_len + n > arena_cap) {
-            size_t nc = arena_cap ? arena_cap * 2 : 1 << 22;
-            char *np = realloc(arena, nc);
-            if (!np)
-                return -1;
-            arena = np;
-            arena_cap = nc;
-        }
-        memcpy(arena + arena_len, s, n);
-        sl->h = h;
-        sl->off = (uint32_t)arena_len;
-        sl->len = (uint16_t)n;
-        arena_len += n;
+        uint32_t h = (uint32_t)(h64 >> 32);
+        sl->h = h ? h : 1;
+        sl->len = (uint8_t)n;
         sl->logp = 0;
+        nkeys++;
     }
     if (word) {
         /* freq is stored now, turned into a log-probability at the end */
         sl->logp = (float)(sl->word ? sl->logp + freq : freq);
         sl->word = 1;
     }
-    return 0;
 }
 
 static void seg_load(void)
@@ -97,7 +90,7 @@ static void seg_load(void)
     FILE *f = fopen(seg_path, "r");
     char line[512];
     double total = 0;
-    size_t i, nwords = 0;
+    size_t i;
     if (!f) {
         snprintf(seg_msg, sizeof seg_msg,
                  "seg: cannot open the jieba dictionary '%s' (install python3-jieba): "
@@ -105,13 +98,28 @@ static void seg_load(void)
         return;
     }
     nslots = 1 << 21;
-    slots = calloc(nslots, sizeof *slots);
-    if (!slots)
-        goto oom;
+    {
+        size_t bytes = nslots * sizeof *slots;
+        /* 2 MB pages where the kernel gives them: fewer TLB misses */
+        if (posix_memalign((void **)&slots, (size_t)2 << 20, bytes) == 0) {
+            memset(slots, 0, bytes);
+            madvise(slots, bytes, MADV_HUGEPAGE);
+        } else {
+            slots = NULL;
+        }
+    }
+    char_logp = malloc(SEG_CHARS * sizeof *char_logp);
+    char_prefix = calloc(SEG_CHARS, 1);
+    if (!slots || !char_logp || !char_prefix) {
+        fclose(f);
+        snprintf(seg_msg, sizeof seg_msg, "seg: out of memory loading '%s'", seg_path);
+        return;
+    }
     while (fgets(line, sizeof line, f)) {
         char *sp = strchr(line, ' '), *folded;
         double freq;
-        size_t fl, k;
+        size_t fl, k = 0, n = 0;
+        uint64_t h = FNV_OFF;
         if (!sp)
             continue;
         freq = strtod(sp + 1, NULL);
@@ -119,37 +127,31 @@ static void seg_load(void)
             freq = 1;
         folded = fold_str(line, (size_t)(sp - line), &fl);
         if (!folded)
-            goto oom;
-        /* every prefix (at character boundaries), then the word itself */
-        for (k = 1; k < fl; k++) {
-            if (((unsigned char)folded[k] & 0xC0) != 0x80 &&
-                put(folded, k, 0, 0) < 0) {
-                free(folded);
-                goto oom;
-            }
-        }
-        if (fl && put(folded, fl, 1, freq) < 0) {
-            free(folded);
-            goto oom;
+            continue;
+        /* every prefix (as a prefix), then the word itself */
+        while (k < fl && n < SEG_MAXLEN) {
+            uint32_t c;
+            k += utf8_dec((const unsigned char *)folded + k, fl - k, &c);
+            h = hash_cp(h, c);
+            n++;
+            put(hash_fin(h), n, k == fl, freq);
         }
         free(folded);
         total += freq;
-        nwords++;
-        if (arena_len > ((size_t)1 << 30)) /* a sane cap on a huge dictionary */
+        if (nkeys * 2 > nslots) /* keep the load factor under one half */
             break;
     }
     fclose(f);
-    f = NULL;
     log_total = log(total);
     for (i = 0; i < nslots; i++)
         if (slots[i].h && slots[i].word)
             slots[i].logp = (float)(log(slots[i].logp) - log_total);
+    for (i = 0; i < SEG_CHARS; i++) {
+        struct slot *sl = find(hash_fin(hash_cp(FNV_OFF, (uint32_t)i)), 1);
+        char_logp[i] = sl->h && sl->word ? sl->logp : -1e30f;
+        char_prefix[i] = sl->h != 0;
+    }
     seg_ok = 1;
-    return;
-oom:
-    if (f)
-        fclose(f);
-    snprintf(seg_msg, sizeof seg_msg, "seg: out of memory loading '%s'", seg_path);
 }
 
 int seg_init(const char *path, struct err *e)
@@ -178,11 +180,19 @@ int seg_ready(void)
 int seg_is_word(const char *s, size_t len)
 {
     struct slot *sl;
-    uint64_t h;
+    uint64_t h = FNV_OFF;
+    size_t k = 0, n = 0;
     if (!seg_ok)
         return 0;
-    h = fnv_add(FNV_OFF, s, len);
-    sl = find(h, s, len);
+    while (k < len) {
+        uint32_t c;
+        k += utf8_dec((const unsigned char *)s + k, len - k, &c);
+        h = hash_cp(h, c);
+        n++;
+    }
+    if (n == 0 || n > SEG_MAXLEN)
+        return 0;
+    sl = find(hash_fin(h), n);
     return sl->h && sl->word;
 }
 
@@ -198,18 +208,17 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
 
     for (i = 0; i < n; i++) {
         uint64_t h = FNV_OFF;
-        char key[SEG_MAXLEN * 4];
-        size_t kl = 0;
         for (j = 0; j <= SEG_MAXLEN; j++)
             wlogp[i][j] = -1e30f;
+        if (cps[i] < SEG_CHARS) {
+            wlogp[i][1] = char_logp[cps[i]];
+            if (!char_prefix[cps[i]])
+                continue;
+        }
         for (j = i; j < n && j - i < SEG_MAXLEN; j++) {
-            char enc[4];
-            size_t el = utf8_enc(cps[j], enc);
             struct slot *sl;
-            memcpy(key + kl, enc, el);
-            kl += el;
-            h = fnv_add(h, enc, el);
-            sl = find(h, key, kl);
+            h = hash_cp(h, cps[j]);
+            sl = find(hash_fin(h), j - i + 1);
             if (!sl->h)
                 break;          /* not even a prefix: no longer word */
             if (sl->word)

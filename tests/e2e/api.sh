@@ -1,0 +1,121 @@
+#!/bin/sh
+# api.sh - end-to-end test of searchd's whole HTTP API (API.md): indexes
+# corpus/docs into a temporary index, starts searchd on a free port, runs
+# tests/e2e/api/checks.py (every endpoint and error, expectations derived
+# from corpus/MANIFEST.tsv and the documents' text; live reload with an
+# incremental and a --full indexer run), then stops searchd with SIGTERM and
+# checks it exits 0. Last line: "N passed, N failed"; exit 1 on failure.
+BUILD=${BUILD:-build}
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+cd "$ROOT" || exit 2
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+finish() {
+    echo "$pass passed, $fail failed"
+    [ "$fail" = 0 ]
+    exit $?
+}
+
+if [ ! -x "$BUILD/bin/indexer" ] || [ ! -x "$BUILD/bin/searchd" ]; then
+    bad "programs not built ($BUILD/bin/indexer, searchd): run make"
+    finish
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+    bad "python3 not found"
+    finish
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/api-e2e.XXXXXX") || exit 2
+SD_PID=
+cleanup() {
+    if [ -n "$SD_PID" ]; then
+        kill -9 "$SD_PID" 2>/dev/null
+        wait "$SD_PID" 2>/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if "$BUILD/bin/indexer" --db "$TMP/ix" --quiet corpus/docs >"$TMP/indexer.log" 2>&1; then
+    ok "indexer on corpus/docs exits 0"
+else
+    bad "indexer on corpus/docs exits 0 (got $?)"
+    sed 's/^/  indexer: /' "$TMP/indexer.log" | tail -20
+    finish
+fi
+
+"$BUILD/bin/searchd" --db "$TMP/ix" --listen 127.0.0.1:0 --port-file "$TMP/port" \
+    --access-log "$TMP/access.log" 2>"$TMP/searchd.err" &
+SD_PID=$!
+i=0
+while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
+    kill -0 "$SD_PID" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+done
+if [ ! -s "$TMP/port" ]; then
+    bad "searchd writes its port file within 10 s"
+    sed 's/^/  searchd: /' "$TMP/searchd.err" | tail -20
+    finish
+fi
+PORT=$(cat "$TMP/port")
+ok "searchd listening on port $PORT"
+
+python3 "$ROOT/tests/e2e/api/checks.py" "$PORT" "$TMP" "$BUILD/bin/indexer" \
+    "$ROOT/corpus/docs" "$ROOT/corpus/MANIFEST.tsv"
+prc=$?
+if [ -s "$TMP/py.counts" ]; then
+    read -r pp pf <"$TMP/py.counts"
+    pass=$((pass + pp))
+    fail=$((fail + pf))
+    if [ "$prc" != 0 ]; then bad "checks.py exits 0 (got $prc)"; fi
+else
+    bad "checks.py ran to the end (exit $prc)"
+fi
+
+if kill -0 "$SD_PID" 2>/dev/null; then
+    ok "searchd still running after all checks"
+else
+    bad "searchd still running after all checks"
+fi
+
+# the access log: one line per request, method, path and status
+if [ -s "$TMP/access.log" ] &&
+   grep -q ' GET /api/search 200 ' "$TMP/access.log" &&
+   grep -q ' POST /api/similar 413 ' "$TMP/access.log" &&
+   [ "$(wc -l <"$TMP/access.log")" -gt 500 ]; then
+    ok "access log has one line per request (method path status)"
+else
+    bad "access log has one line per request (method path status)"
+    tail -3 "$TMP/access.log" 2>/dev/null | sed 's/^/  access.log: /'
+fi
+
+# SIGTERM: exits 0 within 5 s
+kill -TERM "$SD_PID"
+i=0
+while kill -0 "$SD_PID" 2>/dev/null && [ $i -lt 50 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+if kill -0 "$SD_PID" 2>/dev/null; then
+    bad "searchd stops within 5 s of SIGTERM"
+else
+    wait "$SD_PID"
+    rc=$?
+    SD_PID=
+    if [ "$rc" = 0 ]; then
+        ok "searchd exits 0 on SIGTERM"
+    else
+        bad "searchd exits 0 on SIGTERM (got $rc)"
+    fi
+fi
+if grep -qiE 'asan|sanitizer|runtime error' "$TMP/searchd.err"; then
+    bad "searchd stderr free of sanitizer reports"
+    grep -iE -A5 'sanitizer|runtime error' "$TMP/searchd.err" | head -20 | sed 's/^/  /'
+fi
+finish
