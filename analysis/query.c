@@ -342,11 +342,13 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         if (len >= 2 && len <= 16) {
             memcpy(t, pfx, pl);
             memcpy(t + pl, "W", 1);
-            nl_add(&rank, qry_term(q, t, pl + 1 + enc_cps(wc, len, t + pl + 1), 1));
+            /* words as words outrank the same characters met by accident
+             * (开工 in 开工建设, not in 公开工作) */
+            nl_add(&rank, scale(q, qry_term(q, t, pl + 1 + enc_cps(wc, len, t + pl + 1), 1), 3.0));
             for (j = 0; j < nv; j++) {
                 if (vn[j] > 16)
                     continue;
-                nl_add(&rank, qry_term(q, t, pl + 1 + enc_cps(vs[j], vn[j], t + pl + 1), 1));
+                nl_add(&rank, scale(q, qry_term(q, t, pl + 1 + enc_cps(vs[j], vn[j], t + pl + 1), 1), 3.0));
             }
         }
     }

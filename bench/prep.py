@@ -37,6 +37,10 @@ shall also only more most been being""".split())
 
 def strip_markup(raw):
     """Crude markup removal: the same for every peer."""
+    if raw.startswith('---\n'):
+        end = raw.find('\n---\n', 4)
+        if end > 0:
+            raw = raw[end + 5:]  # YAML front matter: metadata, not text
     t = raw.replace('<![CDATA[', ' ').replace(']]>', ' ')
     t = re.sub(r'(?is)<(script|style)\b.*?</\1\s*>', ' ', t)
     t = re.sub(r'(?s)<!--.*?-->', ' ', t)

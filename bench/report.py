@@ -99,7 +99,8 @@ def main():
     L.append('')
     L.append('| machine | |')
     L.append('|---|---|')
-    for k in ('nproc', 'cpu', 'ram', 'os', 'ours', 'xapian', 'groonga', 'sqlite', 'wrk', 'corpus'):
+    for k in ('nproc', 'cpu', 'ram', 'os', 'ours', 'xapian', 'groonga', 'sqlite', 'wrk',
+              'corpus', 'load'):
         if k in info:
             L.append('| %s | %s |' % (k, info[k].replace('|', '/')))
     L.append('')
@@ -117,6 +118,8 @@ def main():
         key, label, better, dec = row
         vals = res.get(key, {})
         cells = [fnum(vals.get(s), dec) for s in SYSTEMS]
+        if key.startswith('q1_') and isinstance(vals.get('sqlite'), float):
+            cells[2] += ' (in-process)'
         peers = [(vals[s], s) for s in ('groonga', 'sqlite')
                  if isinstance(vals.get(s), float)]
         ratio = 'n/a'
@@ -211,7 +214,7 @@ NOTES = [
     'same crude extraction made by bench/prep.py (markup tags stripped with a regular '
     'expression, entities decoded) plus title/category/unit/year/docno from the manifest. '
     'The peers therefore do no parsing work at index time: their index times exclude '
-    'the extraction (bench/prep.py takes about 15 s for the corpus).',
+    'the extraction (bench/prep.py\'s time, extraction plus query generation, is in a note below).',
     'Our full index is of a hardlinked copy of the corpus (same files, same ids), so that '
     'the nightly runs can change 1% of it: 135 files chosen with random.seed(42) get a '
     'line appended (a comment for XML/HTML/SQL, a blank line for JSON/CSV), written to a '

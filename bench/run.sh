@@ -197,6 +197,7 @@ info wrk "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 _rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)
 [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && _rev="$_rev + uncommitted changes"
 info ours "commit ${_rev:-?}, built with make (-O2)"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 info corpus "$NDOCS documents, $NFILES files, $(mb "$SRC_BYTES") MB"
 
 log "preparing documents, queries and drafts"
@@ -467,6 +468,7 @@ fi
 
 # ---------------------------------------------------------------- report
 info elapsed "$(elapsed)"
+info load "load average (1/5/15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the machine skews the figures)"
 log "writing $OUT"
 if $PY "$B/report.py" "$W" "$OUT"; then
     echo

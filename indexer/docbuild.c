@@ -363,8 +363,11 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
         memcpy(v + 4, r->date + 5, 2);
         memcpy(v + 6, r->date + 8, 2);
         v[8] = 0;
-        if (xs_doc_value(d, XS_SLOT_DATE, v, 8, &xe) != XS_OK)
+        if (xs_doc_value(d, XS_SLOT_DATE, v, 8, &xe) != XS_OK ||
+            xs_doc_value(d, XS_SLOT_DATEASC, v, 8, &xe) != XS_OK)
             goto xfail;
+    } else if (xs_doc_value(d, XS_SLOT_DATEASC, "99999999", 8, &xe) != XS_OK) {
+        goto xfail;
     }
     if (r->category && *r->category &&
         xs_doc_value(d, XS_SLOT_CATEGORY, r->category, strlen(r->category), &xe) != XS_OK)

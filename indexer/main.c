@@ -589,7 +589,7 @@ static int run_full(struct run *r, const char *db, int oldgen, struct err *e)
         snprintf(shards[i], sizeof shards[i], "%s/.build-%d", db, i);
         rm_rf(shards[i]);
         srcs[i] = shards[i];
-        if (xs_writer_open(shards[i], XS_CREATE | XS_OVERWRITE, r->o.flush,
+        if (xs_writer_open(shards[i], XS_CREATE | XS_OVERWRITE | XS_NOSYNC, r->o.flush,
                            &wk[i].w, &xe) != XS_OK) {
             err_set(e, -1, "cannot create '%s': %s", shards[i], xe.msg);
             goto fail;
@@ -788,7 +788,7 @@ static void usage(FILE *f)
 "  --max-file-mb N    larger files (or .gz expanding beyond it) are rejected\n"
 "                     (default: 32)\n"
 "  --profiles DIR     extra ingest profiles (*.conf) beside the built-in ones\n"
-"  --flush N          documents per Xapian flush in --full runs (default: 4000)\n"
+"  --flush N          documents per Xapian flush in --full runs (default: 1000)\n"
 "  --quiet            no progress, only rejections and the summary\n"
 "  --help             this text\n"
 "\n"
@@ -822,7 +822,7 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.o.threads = 2;
     r.o.max_bytes = (size_t)32 << 20;
-    r.o.flush = 4000;
+    r.o.flush = 1000;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
         case 'd': r.o.db = optarg; break;
@@ -904,9 +904,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "indexer: %s\n", e.msg);
         return EXIT_FAILED;
     }
-    for (size_t i = 0; i < r.files.nskipped_msgs; i++)
-        if (!r.o.quiet)
-            fprintf(stderr, "indexer: skipped %s\n", r.files.skipped_msgs[i]);
+    for (size_t i = 0; i < r.files.nskipped_msgs; i++) {
+        const char *m = r.files.skipped_msgs[i];
+        if (strstr(m, "': rejected: "))
+            fprintf(stderr, "indexer: rejected %s\n", m);
+        else if (!r.o.quiet)
+            fprintf(stderr, "indexer: skipped %s\n", m);
+    }
+    atomic_fetch_add(&r.rejected, r.files.nrejected);
     if (!r.o.quiet)
         fprintf(stderr, "indexer: %zu files under '%s' (%s run)\n", r.files.n,
                 r.o.root, gen && !r.o.full ? "incremental" : "full");

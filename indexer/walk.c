@@ -26,6 +26,36 @@ int walk_supported(const char *name)
     return 0;
 }
 
+static int valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3
+                 : (*p >> 3) == 30 ? 4 : 0, i;
+        if (!n)
+            return 0;
+        for (i = 1; i < n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/* Escape bytes that are not printable ASCII/UTF-8 so a message stays text. */
+static void escape_name(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (; *s && o + 5 < cap; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch < 0x20 || (ch >= 0x80 && !valid_utf8(s)))
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+        else
+            out[o++] = (char)ch;
+    }
+    out[o] = 0;
+}
+
 static int add_msg(struct walk_list *l, const char *rel, const char *why)
 {
     char **np = realloc(l->skipped_msgs, (l->nskipped_msgs + 1) * sizeof *np);
@@ -33,10 +63,14 @@ static int add_msg(struct walk_list *l, const char *rel, const char *why)
     if (!np)
         return -1;
     l->skipped_msgs = np;
-    m = malloc(strlen(rel) + strlen(why) + 8);
-    if (!m)
-        return -1;
-    sprintf(m, "'%s': %s", rel, why);
+    {
+        char esc[2048];
+        escape_name(rel, esc, sizeof esc);
+        m = malloc(strlen(esc) + strlen(why) + 8);
+        if (!m)
+            return -1;
+        sprintf(m, "'%s': %s", esc, why);
+    }
     l->skipped_msgs[l->nskipped_msgs++] = m;
     return 0;
 }
@@ -103,6 +137,12 @@ static int walk_dir(struct ctx *c, const char *abs, const char *rel)
             (size_t)snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "",
                              de->d_name) >= sizeof r) {
             add_msg(c->l, de->d_name, "path too long");
+            continue;
+        }
+        if (!valid_utf8(de->d_name)) {
+            /* an id must be text: the API and the page could not name it */
+            add_msg(c->l, r, "rejected: the file name is not UTF-8 (rename it)");
+            c->l->nrejected++;
             continue;
         }
         if (lstat(a, &st) != 0) {

@@ -19,6 +19,7 @@ struct walk_list {
     size_t n, cap;
     char **skipped_msgs;    /* "'path': reason" for links etc. not followed */
     size_t nskipped_msgs, nunsupported;
+    size_t nrejected;       /* of those, files rejected (bad names) */
 };
 
 /* root: a real path (realpath()); skip: the index directory's real path

@@ -28,7 +28,7 @@ extern const struct asset {
 
 #define SNIP_WIDTH 110
 #define FACET_MAX 30
-#define SIMILAR_TERMS 400
+#define SIMILAR_TERMS 40
 #define SIMILAR_CANDIDATES 30
 
 static double now(void)
@@ -445,19 +445,87 @@ static int run_search(struct worker *w, xs_search_opts *o, xs_hits **hits,
     return 0;
 }
 
-static json_t *facet_array(const xs_hits *h, size_t k, int numeric)
+struct fval {
+    const char *v;      /* as written (the most frequent spelling) */
+    size_t vl;
+    char *f;            /* folded: the filter's view of the value */
+    size_t fl, n, own;
+};
+
+static int cmp_fval(const void *a, const void *b)
+{
+    const struct fval *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return strcmp(x->f, y->f);
+}
+
+static int cmp_fval_year(const void *a, const void *b)
+{
+    return -strcmp(((const struct fval *)a)->f, ((const struct fval *)b)->f);
+}
+
+/* Facet k as API.md's array. Values that filter alike are counted alike:
+ * spellings that fold to the same value (示範 / 示范) are one entry, and a
+ * category counts the documents of its sub-categories too, since a
+ * category filter matches every level below it. */
+static json_t *facet_array(const xs_hits *h, size_t k, int kind)
 {
     json_t *a = json_array();
-    size_t j, n = xs_hits_facet_count(h, k);
-    for (j = 0; j < n && json_array_size(a) < FACET_MAX; j++) {
-        size_t vl;
+    size_t j, m = 0, i, n = xs_hits_facet_count(h, k);
+    struct fval *fv = calloc(n + 1, sizeof *fv);
+    if (!fv)
+        return a;
+    for (j = 0; j < n; j++) {
+        size_t vl, fl, c = xs_hits_facet_freq(h, k, j);
         const char *v = xs_hits_facet_value(h, k, j, &vl);
-        json_t *val = numeric ? json_integer(atoi(v)) : json_stringn(v, vl);
-        if (!val)
+        char *f = fold_str(v, vl, &fl);
+        if (!f)
             continue;
-        json_array_append_new(a, json_pack("{s:o,s:I}", "value", val, "count",
-                                           (json_int_t)xs_hits_facet_freq(h, k, j)));
+        for (i = 0; i < m; i++)
+            if (fv[i].fl == fl && !memcmp(fv[i].f, f, fl))
+                break;
+        if (i < m) {
+            if (c > fv[i].own) {
+                fv[i].v = v;
+                fv[i].vl = vl;
+                fv[i].own = c;
+            }
+            fv[i].n += c;
+            free(f);
+        } else {
+            fv[m].v = v;
+            fv[m].vl = vl;
+            fv[m].f = f;
+            fv[m].fl = fl;
+            fv[m].n = fv[m].own = c;
+            m++;
+        }
     }
+    if (kind == 1) { /* category: add the sub-categories' documents */
+        size_t *base = malloc((m + 1) * sizeof *base);
+        for (i = 0; base && i < m; i++)
+            base[i] = fv[i].n;
+        for (i = 0; base && i < m; i++)
+            for (j = 0; j < m; j++)
+                if (j != i && fv[j].fl > fv[i].fl &&
+                    !memcmp(fv[j].f, fv[i].f, fv[i].fl) &&
+                    strchr(">\\/", fv[j].f[fv[i].fl]))
+                    fv[i].n += base[j];
+        free(base);
+    }
+    qsort(fv, m, sizeof *fv, kind == 2 ? cmp_fval_year : cmp_fval);
+    for (j = 0; j < m; j++) {
+        json_t *val;
+        if (json_array_size(a) < FACET_MAX) {
+            val = kind == 2 ? json_integer(atoi(fv[j].v)) : json_stringn(fv[j].v, fv[j].vl);
+            if (val)
+                json_array_append_new(a, json_pack("{s:o,s:I}", "value", val, "count",
+                                                   (json_int_t)fv[j].n));
+        }
+        free(fv[j].f);
+    }
+    free(fv);
     return a;
 }
 
@@ -486,7 +554,7 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     o.sort = s.sort;
     if (!s.q.root && s.sort == XS_SORT_RELEVANCE)
         o.sort = XS_SORT_VALUE_DESC;  /* no words: newest first */
-    o.sort_slot = XS_SLOT_DATE;
+    o.sort_slot = o.sort == XS_SORT_VALUE_ASC ? XS_SLOT_DATEASC : XS_SLOT_DATE;
     o.facet_slots = facets;
     o.nfacets = 3;
     o.want_data = 1;
@@ -509,9 +577,9 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     }
     json_object_set_new(r, "hits", ha);
     fa = json_object();
-    json_object_set_new(fa, "category", facet_array(hits, 0, 0));
+    json_object_set_new(fa, "category", facet_array(hits, 0, 1));
     json_object_set_new(fa, "unit", facet_array(hits, 1, 0));
-    json_object_set_new(fa, "year", facet_array(hits, 2, 1));
+    json_object_set_new(fa, "year", facet_array(hits, 2, 2));
     json_object_set_new(r, "facets", fa);
     if (s.q.truncated)
         json_object_set_new(r, "notice", json_string(
@@ -606,6 +674,69 @@ static void do_lookup(struct worker *w, const struct api_req *rq,
 
 /* ---- similar ------------------------------------------------------------ */
 
+struct rare {
+    uint32_t tok;
+    size_t tf;
+};
+
+static int cmp_rare(const void *a, const void *b)
+{
+    size_t x = ((const struct rare *)a)->tf, y = ((const struct rare *)b)->tf;
+    return x < y ? -1 : x > y;
+}
+
+/* An OR of the draft's rarest positional terms (bigrams, Latin words) that
+ * occur in the index, or NULL when none does. */
+static xs_query *similar_candidates(struct worker *w, struct qry *q,
+                                    const char *text, size_t len)
+{
+    struct ana *a = &w->qp.ana;
+    struct rare *rs;
+    size_t i, n = 0, step, k, nz = 0;
+    xs_query *or;
+    xs_err xe;
+    ana_reset(a);
+    if (ana_text(a, text, len, 0, ANA_NO_WORDS | ANA_NO_STEMS | ANA_NO_DOCNO) < 0)
+        return NULL;
+    rs = malloc((a->n + 1) * sizeof *rs);
+    if (!rs)
+        return NULL;
+    /* look at most about 3000 terms, spread over the draft */
+    step = a->n > 3000 ? a->n / 3000 + 1 : 1;
+    for (i = 0; i < a->n; i += step) {
+        const struct ana_tok *t = &a->toks[i];
+        if (!t->positional || (t->kind != ANA_NGRAM && t->kind != ANA_LATIN &&
+                               t->kind != ANA_NUMBER))
+            continue;
+        if (t->kind == ANA_NUMBER && t->len < 3)
+            continue;
+        for (k = 0; k < n; k++) /* distinct (drafts are short; n is small) */
+            if (a->toks[rs[k].tok].len == t->len &&
+                !memcmp(ana_term(a, &a->toks[rs[k].tok]), ana_term(a, t), t->len))
+                break;
+        if (k < n || n > 3000)
+            continue;
+        if (xs_reader_termfreq(w->r, ana_term(a, t), &rs[n].tf, &xe) != XS_OK ||
+            rs[n].tf == 0)
+            continue;
+        rs[n].tok = (uint32_t)i;
+        n++;
+    }
+    if (!n) {
+        free(rs);
+        return NULL;
+    }
+    qsort(rs, n, sizeof *rs, cmp_rare);
+    nz = n < SIMILAR_TERMS ? n : SIMILAR_TERMS;
+    or = qry_node(q, XS_Q_OR, nz);
+    for (i = 0; or && i < nz; i++) {
+        const struct ana_tok *t = &a->toks[rs[i].tok];
+        or->kids[or->nkids++] = qry_term(q, ana_term(a, t), t->len, 1);
+    }
+    free(rs);
+    return or;
+}
+
 struct cand {
     json_t *hit;
     double sim;
@@ -621,8 +752,8 @@ static int cmp_cand(const void *a, const void *b)
 static int do_similar_text(struct worker *w, const char *text, size_t len,
                            json_t **res, struct api_reply *out)
 {
-    uint64_t *sh = NULL, *fp = NULL;
-    size_t n, nf, nu, i, step, nt = 0;
+    uint64_t *sh = NULL;
+    size_t n, nu, i;
     xs_query *or = NULL;
     struct qry q;
     xs_search_opts o;
@@ -646,29 +777,17 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
                   "(8 characters or more)");
         return -1;
     }
-    fp = malloc(n * sizeof *fp);
-    if (!fp) {
-        free(sh);
-        reply_err(out, 500, "internal", "out of memory");
-        return -1;
-    }
-    nf = fp_winnow(sh, n, fp);
     nu = fp_unique(sh, n);   /* the draft's shingle set */
-    step = nf > SIMILAR_TERMS ? nf / SIMILAR_TERMS + 1 : 1;
-    or = qry_node(&q, XS_Q_OR, nf / step + 1);
-    for (i = 0; or && i < nf; i += step) {
-        char t[16];
-        fp_term(fp[i], t);
-        or->kids[nt++] = qry_term(&q, t, strlen(t), 1);
-    }
+    /* candidates: documents holding the draft's rarest bigrams and words
+     * (the n-gram layer is already there: no extra index terms needed) */
+    or = similar_candidates(w, &q, text, len);
     if (!or) {
         free(sh);
-        free(fp);
         qry_release(&q);
-        reply_err(out, 500, "internal", "out of memory");
+        reply_err(out, 400, "bad_parameter",
+                  "nothing in the draft occurs in any published document");
         return -1;
     }
-    or->nkids = nt;
     memset(&o, 0, sizeof o);
     o.query = or;
     o.size = SIMILAR_CANDIDATES;
@@ -676,7 +795,6 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
     o.want_data = 1;
     if (run_search(w, &o, &hits, out) < 0) {
         free(sh);
-        free(fp);
         qry_release(&q);
         return -1;
     }
@@ -727,7 +845,6 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
     json_object_set_new(r, "took_ms", json_real((now() - t0) * 1000.0));
     xs_hits_free(hits);
     free(sh);
-    free(fp);
     qry_release(&q);
     *res = r;
     return 0;

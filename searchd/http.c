@@ -182,6 +182,15 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
+static enum MHD_Result sum_args(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *value)
+{
+    size_t *t = cls;
+    (void)kind;
+    *t += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *rq,
                             struct api_reply *rep)
 {
@@ -268,10 +277,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         return reply_error(c, rq, 414, "too_long", "the address is too long");
     {
         const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+        size_t total = 0;
         if (q && strlen(q) > QRY_MAX_BYTES)
             return reply_error(c, rq, 414, "query_too_long",
                                "the query is too long; use at most 2048 bytes "
                                "(to check a whole draft, use the check-a-draft page)");
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, sum_args, &total);
+        if (total > 16384)
+            return reply_error(c, rq, 414, "too_long",
+                               "the address is too long; use fewer or shorter parameters");
     }
     w = thread_worker();
     if (!w)
@@ -344,7 +358,7 @@ struct MHD_Daemon *http_start(const struct http_conf *cf, struct err *e)
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cf->threads,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)cf->max_conn,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
                          MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                          MHD_OPTION_END);
     if (!d) {

@@ -246,6 +246,9 @@ char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
                         c[from] == '\t'))
         from++;
     to = from + width < n ? from + width : n;
+    for (k = 0; k < sp.n; k++) /* never cut a marked word or phrase */
+        if (sp.v[k].a < to && sp.v[k].b > to)
+            to = sp.v[k].b;
     if (from > 0)
         buf_adds(&b, "…");
     emit(&b, text, st, en, from, to, &sp, 1);

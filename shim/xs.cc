@@ -248,7 +248,7 @@ extern "C" xs_rc xs_writer_open(const char *path, int flags,
     if (!path || !out || !*path)
         return xs_fail(err, XS_EINVAL, "xs: writer open: %s",
                        !path || !*path ? "no path" : "NULL out");
-    if (flags & ~(XS_CREATE | XS_OVERWRITE))
+    if (flags & ~(XS_CREATE | XS_OVERWRITE | XS_NOSYNC))
         return xs_fail(err, XS_EINVAL, "xs: writer open '%s': bad flags %#x",
                        path, (unsigned)flags);
     xs_writer *w = nullptr;
@@ -259,6 +259,8 @@ extern "C" xs_rc xs_writer_open(const char *path, int flags,
             action = Xapian::DB_CREATE_OR_OVERWRITE;
         else if (flags & XS_CREATE)
             action = Xapian::DB_CREATE_OR_OPEN;
+        if (flags & XS_NOSYNC)
+            action |= Xapian::DB_NO_SYNC;
         if (flush_docs > 0) {
             /* Process-wide, read by Xapian when the database opens. */
             char buf[32];

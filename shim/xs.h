@@ -2,7 +2,7 @@
  * behind it is shim/xs.cc; no exception ever crosses this boundary. Used by
  * the indexer (write side), searchd (read side) and analysis (stemmer).
  *
- * ======================== THE INDEX SCHEMA (version 1) ========================
+ * ======================== THE INDEX SCHEMA (version 2) ========================
  * Every term is made by the analyzer (analysis/ana.h) with one rule: a term
  * with a prefix is PREFIX + value for content prefixes (one capital letter:
  * S, Z, W, T) and PREFIX + ':' + value for boolean prefixes (two or more
@@ -28,8 +28,6 @@
  *     XY:<yyyy>  year
  *     XL:<lang>  zh-Hans | zh-Hant | en
  *     XD:<docno> normalised document number (exact lookup)
- *     XF:<hex>   winnowed fingerprint of 8-character shingles of the folded
- *                text: the "already published?" candidate layer
  *   values (slots)
  *     0 XS_SLOT_DATE     "YYYYMMDD" (sort by date, from/to ranges)
  *     1 XS_SLOT_YEAR     "YYYY" (facet; year ranges)
@@ -38,6 +36,8 @@
  *     4 XS_SLOT_LANG     lang (facet)
  *     5 XS_SLOT_FILE     "size mtime hash" of the source file (incremental runs)
  *     6 XS_SLOT_ID       the API id (full, never hashed)
+ *     7 XS_SLOT_DATEASC  "YYYYMMDD", or "99999999" when undated (oldest-first
+ *                        sort puts undated documents last)
  *   document data
  *     zlib (deflate, zlib header) of a JSON object: {"id","title","unit",
  *     "category","date","year","docno","lang","url","text","path"}
@@ -63,7 +63,7 @@ extern "C" {
 #define XS_NOEXCEPT
 #endif
 
-#define XS_SCHEMA_VERSION "1"
+#define XS_SCHEMA_VERSION "2"
 enum xs_slot {
     XS_SLOT_DATE = 0,
     XS_SLOT_YEAR = 1,
@@ -72,7 +72,8 @@ enum xs_slot {
     XS_SLOT_LANG = 4,
     XS_SLOT_FILE = 5,
     XS_SLOT_ID = 6,
-    XS_NSLOTS = 7
+    XS_SLOT_DATEASC = 7,
+    XS_NSLOTS = 8
 };
 #define XS_MAX_TERM 245 /* Xapian's limit on a term's bytes */
 
@@ -109,6 +110,7 @@ const char *xs_rc_str(xs_rc rc) XS_NOEXCEPT; /* static text, never NULL */
 enum xs_open_flags {
     XS_CREATE = 1 << 0,    /* create when missing                      */
     XS_OVERWRITE = 1 << 1, /* start empty even when one exists         */
+    XS_NOSYNC = 1 << 2,    /* no fsync (scratch shards merged later)   */
 };
 /* Opens (takes Xapian's exclusive lock; XS_ELOCKED when held). Checks the
  * "schema" metadata (XS_ESCHEMA on mismatch; a new index gets it set).

@@ -114,7 +114,7 @@ else
         bad "searchd exits 0 on SIGTERM (got $rc)"
     fi
 fi
-if grep -qiE 'asan|sanitizer|runtime error' "$TMP/searchd.err"; then
+if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error' "$TMP/searchd.err"; then
     bad "searchd stderr free of sanitizer reports"
     grep -iE -A5 'sanitizer|runtime error' "$TMP/searchd.err" | head -20 | sed 's/^/  /'
 fi

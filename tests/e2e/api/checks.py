@@ -37,8 +37,21 @@ HOST = "127.0.0.1"
 
 # check name prefix -> bug note (see the report in the test's history)
 KNOWN_BUGS = {
-    "rank 开工: every 开工建设 document above": "BUG query.c: 开工 ranks 公开工作 "
-    "documents above documents that contain the word 开工 (W-layer boost too weak)",
+    "rank 开工: every 开工建设 document above": "query.c: for 开工, documents with "
+    "公开工作 (bigram 开工 across two words) outrank documents with the word 开工; the W-layer "
+    "boost is too weak against the bigram's frequency",
+    "facets: q=": "api.c: facet values are the field as written (slot) while the filter "
+    "matches the folded value and every category level, so clicking a facet gives another total",
+    "sort=date_asc": "api.c/shim: date_asc puts dateless documents first (empty value sorts low)",
+    "mark: every marked string": "snippet.c: the snippet window ends inside a marked word "
+    "(<mark>資訊公</mark>…)",
+    "lookup: 示政办发〔2023〕12号": "indexer: gzbg-2024.json gets the cited number "
+    "示政办发〔2023〕12号 as its own docno",
+    "similar: ": "indexer/docbuild.c writes no XF: fingerprint terms (schema in shim/xs.h), "
+    "so /api/similar finds nothing",
+    "page POST /check": "indexer/docbuild.c writes no XF: terms (see similar)",
+    "robust: a 100 KB": "http.c: MHD answers over-long requests itself with an HTML body, "
+    "not API.md's JSON error",
 }
 
 passed = 0
@@ -114,7 +127,7 @@ def is_error(obj, code=None):
     try:
         e = obj["error"]
         ok = isinstance(e["code"], str) and e["code"] and \
-            isinstance(e["message"], str) and len(e["message"]) > 10
+            isinstance(e["message"], str) and len(e["message"].strip()) >= 3
         return ok and (code is None or e["code"] == code)
     except Exception:
         return False
@@ -206,6 +219,7 @@ def doc_path(i):
 DOC = {}     # id -> /api/doc answer
 FOLD = {}    # id -> folded text (title + text)
 FOLD_T = {}  # id -> folded title
+FOLD_U = {}  # id -> folded unit
 
 
 def load_docs():
@@ -218,11 +232,14 @@ def load_docs():
         DOC[m["path"]] = obj
     check("doc: every MANIFEST id (%d) answers /api/doc/{id} 200" % len(MAN), not bad, bad[:3])
     ids = sorted(DOC)
-    folded = fold_many([DOC[i].get("text") or "" for i in ids] +
-                       [DOC[i].get("title") or "" for i in ids])
+    n = len(ids)
+    folded = fold_many([(DOC[i].get("title") or "") + "\n" + (DOC[i].get("text") or "")
+                        for i in ids] + [DOC[i].get("title") or "" for i in ids] +
+                       [DOC[i].get("unit") or "" for i in ids])
     for k, i in enumerate(ids):
         FOLD[i] = folded[k]
-        FOLD_T[i] = folded[len(ids) + k]
+        FOLD_T[i] = folded[n + k]
+        FOLD_U[i] = folded[2 * n + k] if DOC[i].get("unit") else None
 
 
 def docs_with(pred):
@@ -387,14 +404,13 @@ def t_boolean():
 
 def t_fields():
     # title:
-    for w in ["燃气", "privacy", "信息公开"]:
-        f = fold(w)
+    for w, alts in [("燃气", ["燃气"]), ("privacy", ["privac"]), ("信息公开", ["信息公开", "资讯公开"])]:
         r = idset({"q": "title:" + w})
-        exp = docs_with(lambda i: nows(f) in nows(FOLD_T[i]) or
-                        (f == "privacy" and "privac" in FOLD_T[i]))
-        check("title:%s: every hit's title contains it" % w,
-              r and all((f[:6] if f.isascii() else f) in nows(FOLD_T[i]) for i in r),
-              [(i, DOC[i]["title"]) for i in (r or []) if f[:6] not in nows(FOLD_T[i])][:3])
+        has = lambda i: any(a in nows(FOLD_T[i]) for a in alts)
+        exp = docs_with(has)
+        check("title:%s: every hit's title contains it (or its regional variant)" % w,
+              r and all(has(i) for i in r),
+              [(i, DOC[i]["title"]) for i in (r or []) if not has(i)][:3])
         check("title:%s: every document whose title has it is a hit" % w,
               r is not None and exp <= r, exp - (r or set()))
         full = idset({"q": w})
@@ -407,6 +423,7 @@ def t_fields():
     for i, d in DOC.items():
         if d.get("unit"):
             units.setdefault(d["unit"], set()).add(i)
+    units = {u: {i for i in DOC if FOLD_U[i] == fold(u)} for u in units}  # filters fold
     u = max(sorted(units), key=lambda k: len(units[k]))
     r = idset({"q": "unit:" + u})
     check("unit:%s == documents with that unit (%d)" % (u, len(units[u])), r == units[u],
@@ -500,6 +517,8 @@ def t_filters():
     for i, d in DOC.items():
         if d.get("unit"):
             units.setdefault(d["unit"], set()).add(i)
+    # the filter matches the folded unit (schema: XU:<unit> folded)
+    units = {u: {i for i in DOC if FOLD_U[i] == fold(u)} for u in units}
     us = sorted(units, key=lambda k: (-len(units[k]), k))
     u1, u2 = us[0], us[1]
     r1 = idset({"unit": u1})
@@ -687,13 +706,13 @@ def t_highlight():
         if not (markup_ok(h["title_html"]) and markup_ok(h["snippet_html"])):
             bad_m.append(i)
         for m in MARK.findall(h["title_html"]) + MARK.findall(h["snippet_html"]):
-            if nows(fold(html.unescape(m))) not in okf:
+            if not re.fullmatch("(%s)+" % "|".join(okf), nows(fold(html.unescape(m)))):
                 bad_f.append((i, m))
     check("mark: every title_html is the escaped title plus marks", hits and not bad_t, bad_t[:3])
     check("mark: every snippet_html is escaped text of the document", hits and not bad_s, bad_s[:2])
     check("mark: no markup other than <mark> in title_html/snippet_html", hits and not bad_m,
           bad_m[:3])
-    check("mark: every marked string folds to a query word (信息/资讯/公开)", hits and not bad_f,
+    check("mark: every marked string folds to query words (信息/资讯/公开), none cut", hits and not bad_f,
           bad_f[:5])
     check("mark: every hit of 信息公开 has a mark in its snippet",
           hits and all("<mark>" in h["snippet_html"] for h in hits.values()),
@@ -986,9 +1005,10 @@ def t_misc():
     st, hd, page = raw("GET", "/?" + qs({"q": "信息公开"}))
     p = page.decode("utf-8", "replace")
     t2023 = DOC[find_doc("公文/2023/关于做好2023年")]["title"]
-    check("page /?q=信息公开: results with <mark> and a document title",
-          st == 200 and "<mark>" in p and (html.escape(t2023) in p or
-                                           "做好2023年政府<mark>" in p), st)
+    link = ("/doc/" + urllib.parse.quote(find_doc("公文/2023/关于做好2023年"), safe="/")).lower()
+    check("page /?q=信息公开: results with <mark> and a link to a matching document",
+          st == 200 and "<mark>" in p and link in p.lower() and
+          (html.escape(t2023) in p or "做好2023年政府<mark>" in p), st)
     check("page /?q=...: facets offered (category/unit/year links)",
           st == 200 and ("category=" in p and "year=" in p))
     st, hd, page = raw("GET", "/?" + qs({"q": "信息公开", "page": 2, "size": 5}))
@@ -1010,8 +1030,9 @@ def t_misc():
     st, hd, page = raw("POST", "/check", body=qs({"text": DOC[gas]["text"]}).encode(),
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
     p = page.decode("utf-8", "replace")
-    check("page POST /check text=...: shows the matching document's title",
-          st == 200 and html.escape(DOC[gas]["title"]) in p, st)
+    link = ("/doc/" + urllib.parse.quote(gas, safe="/")).lower()
+    check("page POST /check text=...: lists the matching document (link, similarity)",
+          st == 200 and link in p.lower() and "data-similarity=" in p, st)
     sp = find_doc("Public Notice 2021-07")
     st, hd, page = raw("GET", "/doc/" + urllib.parse.quote(sp, safe="/"))
     p = page.decode("utf-8", "replace")
@@ -1104,7 +1125,23 @@ def t_robust():
     st, obj, _ = jreq("GET", "/api/search", {"q": "a " * 1020})  # 2040 bytes, 1020 words
     check("robust: q of 1020 words (under the byte limit) -> 200", st == 200 and obj, st)
     st, obj, _ = jreq("GET", "/api/search", {"q": "x", "category": "c" * 6000})
-    check("robust: a 6000-byte filter value -> 4xx JSON", 400 <= st < 500 and is_error(obj), st)
+    check("robust: a 6000-byte filter value -> 200 (no hits) or 4xx JSON",
+          (st == 200 and obj["hits"] == []) or (400 <= st < 500 and is_error(obj)), st)
+    for what, path, hdrs, codes in [
+            ("a 100 KB address", "/api/search?q=x&category=" + "c" * 100000, {}, (414, 431, 400)),
+            ("a 100 KB header", "/api/stats", {"X-Big": "a" * 100000}, (431, 400, 413))]:
+        try:
+            st, hd, data = raw("GET", path, headers=hdrs)
+        except Exception as e:
+            st, hd, data = "exc %s" % e, {}, b""
+        check("robust: %s -> %s" % (what, "/".join(map(str, codes))), st in codes, st)
+        try:
+            obj = json.loads(data.decode("utf-8"))
+        except Exception:
+            obj = None
+        check("robust: %s -> the error is JSON (API.md: every error is JSON)" % what,
+              is_error(obj) and hd.get("content-type") == "application/json; charset=utf-8",
+              (hd.get("content-type"), data[:80]))
     st, hd, data = raw("GET", "/api/search?q=%00abc")
     check("robust: NUL in q -> 200 or 400", st in (200, 400), st)
     st, hd, data = raw("GET", "/api/search?" + "&".join("unit=u%d" % k for k in range(200)))
@@ -1214,6 +1251,7 @@ def t_reload():
     rc, err = run_indexer(["--db", db, "--incremental", "--quiet", copy])
     check("reload: incremental indexer run on a corpus copy exits 0", rc == 0, err[-300:])
     ids, el = poll(lambda: hits_for(tok1) == [target])
+    time.sleep(0.6)  # every worker thread re-checks the index at most every 0.5 s
     check("reload: searchd finds the new word in the changed document (%.1fs, no restart)" % el,
           ids, hits_for(tok1))
     st, obj, _ = jreq("GET", doc_path(target))
@@ -1242,6 +1280,7 @@ def t_reload():
     rc, err = run_indexer(["--db", db, "--full", "--quiet", copy])
     check("reload: indexer --full exits 0", rc == 0, err[-300:])
     ok, el = poll(lambda: hits_for(tok2) == [target] and hits_for("zqxrecordbody1") == [])
+    time.sleep(0.6)
     check("reload: after --full searchd sees the new generation (%.1fs)" % el, ok,
           (hits_for(tok2), hits_for("zqxrecordbody1")))
     # every worker thread must have switched: ask several times on fresh connections
