@@ -359,8 +359,15 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     if (nwords > 1 && n <= 64)  /* the run as typed */
         nl_add(&rank, scale(q, han_exact(q, pfx, c, n), 2.0));
     if (!title_only) {
-        /* title matches: the run, or its words, in the title */
-        nl_add(&rank, scale(q, han_exact(q, "S", c, n), 3.0));
+        /* title matches: a one-word run as a word of the title (开工 in
+         * 开工建设, not in 公开工作), a longer run as typed */
+        if (nwords == 1 && n >= 2 && n <= 16) {
+            char tt[80];
+            memcpy(tt, "SW", 2);
+            nl_add(&rank, scale(q, qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1), 3.0));
+        } else {
+            nl_add(&rank, scale(q, han_exact(q, "S", c, n), 3.0));
+        }
     }
     if (rank.n)
         res = binary(q, XS_Q_AND_MAYBE, res, nl_make(q, &rank, XS_Q_OR));

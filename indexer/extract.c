@@ -725,12 +725,48 @@ static char *detect_lang(const char *title, const char *text, size_t tlen)
 struct dnfirst {
     size_t s, e;
     int found;
+    const char *text;
 };
+
+/* Only white space or an opening bracket between the line start and p:
+ * the 发文字号 of a document stands on its own line (GB/T 9704) or in
+ * brackets under the title; a number inside a sentence is a citation. */
+static int starts_line(const char *text, size_t p)
+{
+    size_t q = p;
+    /* a short label before it: 发文字号：, 發文字號: */
+    while (q > 0 && text[q - 1] == ' ')
+        q--;
+    if ((q >= 3 && !memcmp(text + q - 3, "\xEF\xBC\x9A", 3)) ||
+        (q >= 1 && text[q - 1] == ':')) {
+        size_t ls = q;
+        while (ls > 0 && text[ls - 1] != '\n')
+            ls--;
+        if (q - ls <= 30)
+            return 1;
+    }
+    while (p > 0) {
+        unsigned char ch = (unsigned char)text[p - 1];
+        if (ch == '\n' || ch == '\r')
+            return 1;
+        if (ch == ' ' || ch == '\t' || ch == '(' || ch == '[') {
+            p--;
+            continue;
+        }
+        if (p >= 3 && (!memcmp(text + p - 3, "\xE3\x80\x80", 3) ||   /* 　 */
+                       !memcmp(text + p - 3, "\xEF\xBC\x88", 3))) {  /* （ */
+            p -= 3;
+            continue;
+        }
+        return 0;
+    }
+    return 1;
+}
 
 static void dnfirst_cb(void *ctx, size_t start, size_t end)
 {
     struct dnfirst *d = ctx;
-    if (!d->found) {
+    if (!d->found && (!d->text || starts_line(d->text, start))) {
         d->s = start;
         d->e = end;
         d->found = 1;
@@ -772,7 +808,7 @@ static int build_rec(struct ctx *c, const struct pfield *const pf[PF_N],
             break;
         case PF_DOCNO:
             if (!v && !c->none[fid] && s->text.p) {
-                struct dnfirst d = {0, 0, 0};
+                struct dnfirst d = {0, 0, 0, s->text.p};
                 size_t lim = s->text.len < 1500 ? s->text.len : 1500;
                 while (lim < s->text.len && lim > 0
                        && ((unsigned char)s->text.p[lim] & 0xc0) == 0x80)

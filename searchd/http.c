@@ -286,6 +286,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
         if (total > 16384)
             return reply_error(c, rq, 414, "too_long",
                                "the address is too long; use fewer or shorter parameters");
+        total = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, sum_args, &total);
+        if (total > 32768)
+            return reply_error(c, rq, 431, "headers_too_large",
+                               "the request headers are larger than 32 KB; send fewer or shorter ones");
     }
     w = thread_worker();
     if (!w)
