@@ -249,28 +249,21 @@ static void han_run(struct ana *a, size_t from, size_t to, size_t base,
     char t[16];
     uint32_t p = a->pos + 1;
 
-    if (n == 1) {
-        size_t l = utf8_enc(c[0], t);
-        add_tok(a, ANA_CHAR, t, l, p, (uint32_t)(base + a->cst[from]),
-                (uint32_t)(base + a->cen[from]));
-        a->pos = p;
-        return;
-    }
     for (i = 0; i < n; i++) {
         size_t l = utf8_enc(c[i], t);
         uint32_t st = (uint32_t)(base + a->cst[from + i]);
         uint32_t en = (uint32_t)(base + a->cen[from + i]);
-        /* the character: positional at the run's two edges only, so a
-         * phrase can join a Han run to a Latin word beside it */
-        uint32_t cpos = i == 0 ? p : (i == n - 1 ? p + (uint32_t)n - 2 : 0);
-        add_tok(a, ANA_CHAR, t, l, cpos, st, en);
+        /* the character, positional (phrases are checked on these, for the
+         * documents the selective bigrams let through); the bigram,
+         * positionless (a 2-character string is exactly its bigram) */
+        add_tok(a, ANA_CHAR, t, l, p + (uint32_t)i, st, en);
         if (i + 1 < n) {
             size_t l2 = utf8_enc(c[i + 1], t + l);
-            add_tok(a, ANA_NGRAM, t, l + l2, p + (uint32_t)i, st,
+            add_tok(a, ANA_NGRAM, t, l + l2, 0, st,
                     (uint32_t)(base + a->cen[from + i + 1]));
         }
     }
-    a->pos = p + (uint32_t)n - 2;
+    a->pos = p + (uint32_t)n - 1;
     if (!(flags & ANA_NO_WORDS) && seg_ready()) {
         struct seg_word *w;
         size_t nw, k;

@@ -2,8 +2,9 @@
  * the byte range of the ORIGINAL text each came from. The same code runs
  * in the indexer (documents) and in searchd (queries, snippets, /api/analyze),
  * so both sides always agree (DESIGN.md section 3). Layers:
- *   Han runs   -> bigrams (positional: phrases and exact substrings),
- *                 single characters (positionless, positional at run edges),
+ *   Han runs   -> single characters (positional: phrases are checked on them),
+ *                 bigrams (positionless: the selective lists a phrase query
+ *                 is driven by; a 2-character string is exactly its bigram),
  *                 jieba words and the words inside them (positionless, ranking)
  *   Latin runs -> lower-cased words and numbers (positional) + English stems
  *   document numbers anywhere -> one normalised term each

@@ -210,25 +210,54 @@ static xs_query *make_phrase(struct qry *q, struct nlist *l)
     return all;
 }
 
+/* Up to 4 bigrams spread over a Han string: the selective lists that
+ * drive a phrase (the AND starts from the rarest); precision comes from
+ * the phrase itself. */
+static void add_bigrams(struct qry *q, struct nlist *l, const char *pfx,
+                        const uint32_t *c, size_t n)
+{
+    char t[64];
+    size_t pl = strlen(pfx), k, step, i;
+    if (n < 2)
+        return;
+    memcpy(t, pfx, pl);
+    step = (n - 1 + 3) / 4;
+    for (i = 0, k = 0; i + 1 < n && k < 4; i += step, k++) {
+        size_t m = utf8_enc(c[i], t + pl);
+        m += utf8_enc(c[i + 1], t + pl + m);
+        nl_add(l, qry_term(q, t, pl + m, 1));
+    }
+    if ((n - 2) % step) { /* and the last one */
+        size_t m = utf8_enc(c[n - 2], t + pl);
+        m += utf8_enc(c[n - 1], t + pl + m);
+        nl_add(l, qry_term(q, t, pl + m, 1));
+    }
+}
+
 /* Exact match of a Han string (folded cps): one character -> the character
- * term; two -> the bigram; more -> a phrase of bigrams. */
+ * term; two -> the bigram; more -> a phrase of the characters AND'ed with
+ * bigrams (which make it fast: only documents holding them are checked). */
 static xs_query *han_exact(struct qry *q, const char *pfx, const uint32_t *c,
                            size_t n)
 {
     char t[64];
     size_t pl = strlen(pfx), i;
-    struct nlist l = {0};
+    struct nlist l = {0}, all = {0};
     if (n == 0)
         return NULL;
     memcpy(t, pfx, pl);
     if (n == 1)
         return qry_term(q, t, pl + utf8_enc(c[0], t + pl), 1);
-    for (i = 0; i + 1 < n; i++) {
-        size_t k = utf8_enc(c[i], t + pl);
-        k += utf8_enc(c[i + 1], t + pl + k);
-        nl_add(&l, qry_term(q, t, pl + k, 1));
+    if (n == 2) {
+        size_t k = utf8_enc(c[0], t + pl);
+        k += utf8_enc(c[1], t + pl + k);
+        return qry_term(q, t, pl + k, 1);
     }
-    return make_phrase(q, &l);
+    for (i = 0; i < n; i++)
+        nl_add(&l, qry_term(q, t, pl + utf8_enc(c[i], t + pl), 1));
+    add_bigrams(q, &all, pfx, c, n);
+    nl_add(&all, make_phrase(q, &l));
+    return nl_make(q, &all, XS_Q_AND);
 }
 
 /* Fold s and return its code points (arena). */
@@ -459,7 +488,8 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
 {
     uint32_t *c, *st, *en;
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0;
-    struct nlist l = {0};
+    struct nlist l = {0}, drive = {0};
+    int runs = 0;       /* Han runs and Latin words */
     char t[256];
     size_t pl = strlen(pfx);
     if (n == (size_t)-1)
@@ -470,15 +500,12 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
         if (is_han(c[i])) {
             while (j < n && is_han(c[j]))
                 j++;
-            if (j - i == 1) {
-                nl_add(&l, qry_term(q, t, pl + utf8_enc(c[i], t + pl), 1));
-            } else {
+            {
                 size_t k;
-                for (k = i; k + 1 < j; k++) {
-                    size_t m = utf8_enc(c[k], t + pl);
-                    m += utf8_enc(c[k + 1], t + pl + m);
-                    nl_add(&l, qry_term(q, t, pl + m, 1));
-                }
+                for (k = i; k < j; k++)
+                    nl_add(&l, qry_term(q, t, pl + utf8_enc(c[k], t + pl), 1));
+                add_bigrams(q, &drive, pfx, c + i, j - i);
+                runs++;
             }
             {
                 char hs[200];
@@ -496,13 +523,22 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
                     memcpy(t + pl, w, m);
                     nl_add(&l, qry_term(q, t, pl + m, 1));
                     add_hl(q, w, m, QHL_LATIN);
+                    runs++;
                 }
             }
         }
         i = j;
     }
     free(c);
-    return make_phrase(q, &l);
+    if (l.n == 1 && !drive.n)
+        return nl_make(q, &l, XS_Q_AND);
+    if (l.n == 2 && drive.n == 1 && runs == 1) {
+        /* exactly two Han characters: their bigram says it all */
+        free(l.v);
+        return nl_make(q, &drive, XS_Q_AND);
+    }
+    nl_add(&drive, make_phrase(q, &l));
+    return nl_make(q, &drive, XS_Q_AND);
 }
 
 static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,

@@ -906,8 +906,8 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < r.files.nskipped_msgs; i++) {
         const char *m = r.files.skipped_msgs[i];
-        if (strstr(m, "': rejected: "))
-            fprintf(stderr, "indexer: rejected %s\n", m);
+        if (m[0] == '!')
+            fprintf(stderr, "indexer: rejected %s\n", m + 1);
         else if (!r.o.quiet)
             fprintf(stderr, "indexer: skipped %s\n", m);
     }

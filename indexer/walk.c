@@ -69,7 +69,10 @@ static int add_msg(struct walk_list *l, const char *rel, const char *why)
         m = malloc(strlen(esc) + strlen(why) + 8);
         if (!m)
             return -1;
-        sprintf(m, "'%s': %s", esc, why);
+        if (why[0] == '\x01') /* a rejection: flagged by a leading '!' */
+            sprintf(m, "!'%s': %s", esc, why + 1);
+        else
+            sprintf(m, "'%s': %s", esc, why);
     }
     l->skipped_msgs[l->nskipped_msgs++] = m;
     return 0;
@@ -141,7 +144,7 @@ static int walk_dir(struct ctx *c, const char *abs, const char *rel)
         }
         if (!valid_utf8(de->d_name)) {
             /* an id must be text: the API and the page could not name it */
-            add_msg(c->l, r, "rejected: the file name is not UTF-8 (rename it)");
+            add_msg(c->l, r, "\x01the file name is not UTF-8 (rename the file)");
             c->l->nrejected++;
             continue;
         }

@@ -17,7 +17,8 @@ struct walk_file {
 struct walk_list {
     struct walk_file *v;
     size_t n, cap;
-    char **skipped_msgs;    /* "'path': reason" for links etc. not followed */
+    char **skipped_msgs;    /* "'path': reason" for links etc. not followed;
+                               "!'path': reason" for a rejected file */
     size_t nskipped_msgs, nunsupported;
     size_t nrejected;       /* of those, files rejected (bad names) */
 };
