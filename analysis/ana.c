@@ -336,9 +336,16 @@ static void on_docno(void *ctx, size_t start, size_t end)
                 (uint32_t)(d->base + end));
 }
 
+int ana_is_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v' || c == 0x3000 || c == 0xA0 || (c >= 0x2000 && c <= 0x200B);
+}
+
 int ana_text(struct ana *a, const char *s, size_t len, size_t base, int flags)
 {
     size_t n, i = 0;
+    int gap = 0;
     if (a->failed)
         return -1;
     n = fold_into(s, len, &a->cps, &a->cst, &a->cen, &a->ccap);
@@ -352,11 +359,22 @@ int ana_text(struct ana *a, const char *s, size_t len, size_t base, int flags)
         if (is_han(c)) {
             while (j < n && is_han(a->cps[j]))
                 j++;
+            if (gap)
+                a->pos++;
             han_run(a, i, j, base, flags);
+            gap = 0;
         } else if (ana_is_alnum(c)) {
             while (j < n && ana_is_alnum(a->cps[j]) && !is_han(a->cps[j]))
                 j++;
+            if (gap)
+                a->pos++;
             latin_run(a, i, j, base, flags);
+            gap = 0;
+        } else if (!ana_is_space(c)) {
+            /* punctuation leaves a hole in the positions, so a phrase never
+             * matches across it (white space does not: 信息 公开 and a line
+             * broken inside a sentence still match 信息公开) */
+            gap = 1;
         }
         i = j;
     }

@@ -92,6 +92,9 @@ size_t ana_fold_cps(const char *s, size_t len, uint32_t **cps,
 /* The unique-id term of an API id: "Q:" + id, or "Q:#" + 32 hex digits of
  * a hash when that would pass Xapian's term limit. Returns the length. */
 size_t ana_id_term(const char *id, char *out, size_t cap);
+/* White space (after folding)? It separates words but, unlike punctuation,
+ * leaves no hole in the positions. */
+int ana_is_space(uint32_t cp);
 /* Is cp (folded) part of a Latin/number word? */
 int ana_is_alnum(uint32_t cp);
 #endif

@@ -497,6 +497,12 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     memcpy(t, pfx, pl);
     while (i < n) {
         size_t j = i + 1;
+        if (!is_han(c[i]) && !ana_is_alnum(c[i]) && !ana_is_space(c[i]) && l.n) {
+            /* punctuation: the document has a hole in its positions here,
+             * so each side is its own phrase */
+            nl_add(&drive, make_phrase(q, &l));
+            runs = 99;
+        }
         if (is_han(c[i])) {
             while (j < n && is_han(c[j]))
                 j++;

@@ -64,18 +64,18 @@ dusize() { du -sb "$1" 2>/dev/null | cut -f1; }
 # timed NAME CMD...: runs CMD (stdout/stderr to $W/NAME.out/.err), sets T_WALL,
 # T_CPU (user+sys of it and its children), T_RSS (peak MB); returns its status
 timed() {
-    _n=$1; shift
+    _tn=$1; shift
     _s=$(date +%s.%N)
     if [ -x /usr/bin/time ]; then
-        /usr/bin/time -v -o "$W/$_n.time" "$@" > "$W/$_n.out" 2> "$W/$_n.err"; _rc=$?
+        /usr/bin/time -v -o "$W/$_tn.time" "$@" > "$W/$_tn.out" 2> "$W/$_tn.err"; _rc=$?
     else
-        "$@" > "$W/$_n.out" 2> "$W/$_n.err"; _rc=$?; : > "$W/$_n.time"
+        "$@" > "$W/$_tn.out" 2> "$W/$_tn.err"; _rc=$?; : > "$W/$_tn.time"
     fi
     _e=$(date +%s.%N)
     T_WALL=$(awk -v s="$_s" -v e="$_e" 'BEGIN { printf "%.3f", e - s }')
     T_CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 }
-        END { if (u != "") printf "%.2f", u + s; else print "nan" }' "$W/$_n.time")
-    T_RSS=$(awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }' "$W/$_n.time")
+        END { if (u != "") printf "%.2f", u + s; else print "nan" }' "$W/$_tn.time")
+    T_RSS=$(awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }' "$W/$_tn.time")
     [ -n "$T_RSS" ] || T_RSS=nan
     return $_rc
 }
@@ -201,12 +201,14 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 info corpus "$NDOCS documents, $NFILES files, $(mb "$SRC_BYTES") MB"
 
 log "preparing documents, queries and drafts"
+_p0=$(date +%s)
 if ! $PY "$B/prep.py" "$CORPUS" "$MANIFEST" "$W" > "$W/prep.log" 2>&1; then
     fail "bench/prep.py failed: $(tail -1 "$W/prep.log")"
     $PY "$B/report.py" "$W" "$OUT" && cat "$OUT"
     exit 0
 fi
 log "  $(cat "$W/prep.log")"
+note "bench/prep.py (the peers' text extraction plus the query set and drafts) took $(( $(date +%s) - _p0 ))s: $(cat "$W/prep.log")"
 if command -v opencc > /dev/null 2>&1; then
     while read -r f; do
         opencc -c s2t -i "$W/drafts/$f" -o "$W/drafts/$f.t" && mv "$W/drafts/$f.t" "$W/drafts/$f"

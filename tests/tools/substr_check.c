@@ -32,6 +32,37 @@ static unsigned long long next_rand(void)
     return rng;
 }
 
+/* White space between two Han characters does not count (the engine's
+ * rule: a phrase matches across a line broken inside a sentence). */
+static size_t squeeze(char *s, size_t n)
+{
+    size_t i = 0, o = 0;
+    uint32_t prev = 0;
+    while (i < n) {
+        uint32_t c, nx = 0;
+        size_t cl = utf8_dec((const unsigned char *)s + i, n - i, &c), k;
+        if (ana_is_space(c) && is_han(prev)) {
+            k = i + cl;
+            while (k < n) {
+                size_t c2 = utf8_dec((const unsigned char *)s + k, n - k, &nx);
+                if (!ana_is_space(nx))
+                    break;
+                k += c2;
+            }
+            if (k < n && is_han(nx)) {
+                i = k;
+                continue;
+            }
+        }
+        memmove(s + o, s + i, cl);
+        o += cl;
+        i += cl;
+        prev = c;
+    }
+    s[o] = 0;
+    return o;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -89,11 +120,13 @@ int main(int argc, char **argv)
                     sprintf(docs[ndocs].id, "%s#%s", wl.v[i].rel, rs.v[k].key);
                 else
                     strcpy(docs[ndocs].id, wl.v[i].rel);
-                docs[ndocs].folded = malloc(fl1 + fl2 + 2);
+                /* title and text are separate fields: joined by a
+                 * punctuation mark, which no phrase crosses */
+                docs[ndocs].folded = malloc(fl1 + fl2 + 4);
                 memcpy(docs[ndocs].folded, f1, fl1);
-                docs[ndocs].folded[fl1] = '\n';
-                memcpy(docs[ndocs].folded + fl1 + 1, f2, fl2 + 1);
-                docs[ndocs].len = fl1 + 1 + fl2;
+                memcpy(docs[ndocs].folded + fl1, "\xE3\x80\x82", 3);
+                memcpy(docs[ndocs].folded + fl1 + 3, f2, fl2 + 1);
+                docs[ndocs].len = squeeze(docs[ndocs].folded, fl1 + 3 + fl2);
                 free(f1);
                 free(f2);
                 ndocs++;
