@@ -554,6 +554,8 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     o.sort = s.sort;
     if (!s.q.root && s.sort == XS_SORT_RELEVANCE)
         o.sort = XS_SORT_VALUE_DESC;  /* no words: newest first */
+    else if (s.sort == XS_SORT_RELEVANCE)
+        o.sort = XS_SORT_RELEVANCE_THEN_VALUE; /* equal scores: newest first */
     o.sort_slot = o.sort == XS_SORT_VALUE_ASC ? XS_SLOT_DATEASC : XS_SLOT_DATE;
     o.facet_slots = facets;
     o.nfacets = 3;

@@ -977,7 +977,7 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
     if (!o->query)
         return xs_fail(err, XS_EINVAL, "xs: search: no query");
     if (o->sort != XS_SORT_RELEVANCE && o->sort != XS_SORT_VALUE_DESC &&
-        o->sort != XS_SORT_VALUE_ASC)
+        o->sort != XS_SORT_VALUE_ASC && o->sort != XS_SORT_RELEVANCE_THEN_VALUE)
         return xs_fail(err, XS_EINVAL, "xs: search: unknown sort %d",
                        o->sort);
     if (o->sort != XS_SORT_RELEVANCE && o->sort_slot == Xapian::BAD_VALUENO)
@@ -1019,6 +1019,8 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             enq.set_sort_by_value_then_relevance(o->sort_slot, true);
         else if (o->sort == XS_SORT_VALUE_ASC)
             enq.set_sort_by_value_then_relevance(o->sort_slot, false);
+        else if (o->sort == XS_SORT_RELEVANCE_THEN_VALUE)
+            enq.set_sort_by_relevance_then_value(o->sort_slot, true);
         for (size_t k = 0; k < o->nfacets; k++) {
             spies.emplace_back(new Xapian::ValueCountMatchSpy(
                 o->facet_slots[k]));

@@ -246,6 +246,8 @@ enum xs_sort {
     XS_SORT_RELEVANCE = 0,
     XS_SORT_VALUE_DESC,     /* by sort_slot, highest first, then relevance */
     XS_SORT_VALUE_ASC,      /* by sort_slot, lowest first, then relevance  */
+    XS_SORT_RELEVANCE_THEN_VALUE /* relevance; equal scores by sort_slot,
+                                    highest first                          */
 };
 
 typedef struct xs_search_opts {
