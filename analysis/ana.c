@@ -336,6 +336,27 @@ static void on_docno(void *ctx, size_t start, size_t end)
                 (uint32_t)(d->base + end));
 }
 
+size_t ana_join_han(uint32_t *cps, uint32_t *st, uint32_t *en, size_t n)
+{
+    size_t k, o = 0;
+    for (k = 0; k < n; k++) {
+        if (ana_is_space(cps[k]) && o > 0 && is_han(cps[o - 1])) {
+            size_t m = k;
+            while (m < n && ana_is_space(cps[m]))
+                m++;
+            if (m < n && is_han(cps[m])) {
+                k = m - 1;
+                continue;
+            }
+        }
+        cps[o] = cps[k];
+        st[o] = st[k];
+        en[o] = en[k];
+        o++;
+    }
+    return o;
+}
+
 int ana_is_space(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
@@ -353,6 +374,7 @@ int ana_text(struct ana *a, const char *s, size_t len, size_t base, int flags)
         a->failed = 1;
         return -1;
     }
+    n = ana_join_han(a->cps, a->cst, a->cen, n);
     while (i < n) {
         uint32_t c = a->cps[i];
         size_t j = i + 1;

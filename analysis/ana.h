@@ -92,6 +92,10 @@ size_t ana_fold_cps(const char *s, size_t len, uint32_t **cps,
 /* The unique-id term of an API id: "Q:" + id, or "Q:#" + 32 hex digits of
  * a hash when that would pass Xapian's term limit. Returns the length. */
 size_t ana_id_term(const char *id, char *out, size_t cap);
+/* Drop white space between two Han characters from folded code points
+ * (a line broken inside a sentence, or 信 息 spaced out, is one run):
+ * compacts the three arrays in place and returns the new count. */
+size_t ana_join_han(uint32_t *cps, uint32_t *start, uint32_t *end, size_t n);
 /* White space (after folding)? It separates words but, unlike punctuation,
  * leaves no hole in the positions. */
 int ana_is_space(uint32_t cp);

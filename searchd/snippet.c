@@ -181,6 +181,7 @@ char *snip_title(const char *text, size_t len, const struct qry *q, void *stem)
     n = ana_fold_cps(text, len, &c, &st, &en);
     if (n == (size_t)-1)
         return NULL;
+    n = ana_join_han(c, st, en, n);
     if (q)
         find_spans(c, n, q, stem, &sp);
     emit(&b, text, st, en, 0, n, &sp, 1);
@@ -213,6 +214,7 @@ char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
     n = ana_fold_cps(text, len, &c, &st, &en);
     if (n == (size_t)-1)
         return NULL;
+    n = ana_join_han(c, st, en, n);
     if (q)
         find_spans(c, n, q, stem, &sp);
     /* the window holding the most distinct matches (ties: more marked

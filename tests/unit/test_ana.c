@@ -23,13 +23,21 @@ static const char *const texts[] = {
     "",
     "a",
     "的",
+    "个\n月 信 息　公开",
 };
 
-/* the folded text of s[start, end) */
+/* the folded text of s[start, end), white space removed (a bigram or word
+ * may span a line break inside a Han run) */
 static char *folded(const char *s, size_t start, size_t end)
 {
-    size_t n;
-    return fold_str(s + start, end - start, &n);
+    size_t n, i, o = 0;
+    char *f = fold_str(s + start, end - start, &n);
+    for (i = 0; f && i < n; i++)
+        if (f[i] != ' ' && f[i] != '\n' && f[i] != '\t' && f[i] != '\r')
+            f[o++] = f[i];
+    if (f)
+        f[o] = 0;
+    return f;
 }
 
 static void check_offsets(struct ana *a, const char *s)
