@@ -209,12 +209,25 @@ static int set_data(xs_doc *d, const struct rec *r, const char *id,
     json_object_set_new(o, "lang", jstr(r->lang));
     json_object_set_new(o, "url", jstr(r->url));
     json_object_set_new(o, "path", json_string(relpath));
-    json_object_set_new(o, "text", json_string(r->text ? r->text : ""));
     js = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!js)
         goto oom;
     jl = strlen(js);
+    {   /* then a newline (never inside compact JSON) and the text, raw */
+        size_t tl = r->text ? strlen(r->text) : 0;
+        char *all = realloc(js, jl + 1 + tl + 1);
+        if (!all) {
+            free(js);
+            goto oom;
+        }
+        js = all;
+        js[jl] = '\n';
+        if (tl)
+            memcpy(js + jl + 1, r->text, tl);
+        jl += 1 + tl;
+        js[jl] = 0;
+    }
     zl = compressBound((uLong)jl);
     z = malloc(zl);
     if (!z) {
@@ -236,6 +249,29 @@ static int set_data(xs_doc *d, const struct rec *r, const char *id,
 oom:
     err_set(e, -1, "index: out of memory storing document data");
     return -1;
+}
+
+json_t *docdata_load(const char *data, size_t len, char **buf,
+                     const char **text, size_t *textlen)
+{
+    size_t n;
+    char *js = docdata_inflate(data, len, &n), *nl;
+    json_t *o;
+    *buf = NULL;
+    if (!js)
+        return NULL;
+    nl = memchr(js, '\n', n);
+    o = json_loadb(js, nl ? (size_t)(nl - js) : n, 0, NULL);
+    if (!o) {
+        free(js);
+        return NULL;
+    }
+    if (text)
+        *text = nl ? nl + 1 : "";
+    if (textlen)
+        *textlen = nl ? n - (size_t)(nl + 1 - js) : 0;
+    *buf = js;
+    return o;
 }
 
 char *docdata_inflate(const char *data, size_t len, size_t *outlen)

@@ -16,7 +16,15 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
              const char *relpath, const char *filestate, xs_doc **out,
              size_t *textbytes, struct err *e);
 
-/* Decompress stored document data (zlib) into a malloc'd NUL-terminated
- * JSON string. NULL on corrupt data. Used by searchd too. */
+/* Stored document data (the format is at the top of shim/xs.h): zlib of
+ * the fields as one line of compact JSON, a newline, and the text, raw.
+ * docdata_load inflates it and parses the fields only: returns the JSON
+ * object (json_decref it) and points *text (textlen bytes, NUL-terminated)
+ * into *buf, which the caller frees after. NULL on corrupt data. */
+#include <jansson.h>
+json_t *docdata_load(const char *data, size_t len, char **buf,
+                     const char **text, size_t *textlen);
+/* Decompress stored document data into a malloc'd NUL-terminated string.
+ * NULL on corrupt data. */
 char *docdata_inflate(const char *data, size_t len, size_t *outlen);
 #endif

@@ -390,19 +390,15 @@ fail:
 static json_t *hit_object(struct worker *w, const char *data, size_t dlen,
                           double score, const struct qry *q, int snippets)
 {
-    size_t jl;
-    char *js = docdata_inflate(data, dlen, &jl);
+    size_t tl = 0;
+    char *buf;
     json_t *d, *h;
-    const char *title, *text;
+    const char *title, *text = NULL;
     char *th, *sh;
-    if (!js)
-        return NULL;
-    d = json_loadb(js, jl, 0, NULL);
-    free(js);
+    d = docdata_load(data, dlen, &buf, &text, &tl);
     if (!d)
         return NULL;
     title = json_string_value(json_object_get(d, "title"));
-    text = json_string_value(json_object_get(d, "text"));
     h = json_object();
     json_object_set(h, "id", json_object_get(d, "id"));
     json_object_set_new(h, "score", json_real(score));
@@ -418,12 +414,12 @@ static json_t *hit_object(struct worker *w, const char *data, size_t dlen,
     json_object_set(h, "lang", json_object_get(d, "lang"));
     json_object_set(h, "url", json_object_get(d, "url"));
     if (snippets) {
-        sh = snip_best(text ? text : "", text ? strlen(text) : 0, q, w->qp.ana.stem,
-                       SNIP_WIDTH);
+        sh = snip_best(text ? text : "", tl, q, w->qp.ana.stem, SNIP_WIDTH);
         json_object_set_new(h, "snippet_html", json_string(sh ? sh : ""));
         free(sh);
     }
     json_decref(d);
+    free(buf);
     return h;
 }
 
@@ -598,6 +594,7 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
 static json_t *get_doc(struct worker *w, const char *id, struct api_reply *out)
 {
     char term[XS_MAX_TERM + 40], *data = NULL, *js;
+    const char *text;
     size_t dl, jl;
     xs_err xe;
     xs_rc rc;
@@ -614,14 +611,14 @@ static json_t *get_doc(struct worker *w, const char *id, struct api_reply *out)
         reply_xs(out, &xe);
         return NULL;
     }
-    js = docdata_inflate(data, dl, &jl);
+    d = docdata_load(data, dl, &js, &text, &jl);
     free(data);
-    d = js ? json_loadb(js, jl, 0, NULL) : NULL;
-    free(js);
     if (!d) {
         reply_err(out, 500, "internal", "the stored document could not be read");
         return NULL;
     }
+    json_object_set_new(d, "text", json_stringn(text, jl));
+    free(js);
     json_object_del(d, "path");
     return d;
 }
@@ -707,8 +704,7 @@ static xs_query *similar_candidates(struct worker *w, struct qry *q,
     step = a->n > 3000 ? a->n / 3000 + 1 : 1;
     for (i = 0; i < a->n; i += step) {
         const struct ana_tok *t = &a->toks[i];
-        if (!t->positional || (t->kind != ANA_NGRAM && t->kind != ANA_LATIN &&
-                               t->kind != ANA_NUMBER))
+        if (t->kind != ANA_NGRAM && t->kind != ANA_LATIN && t->kind != ANA_NUMBER)
             continue;
         if (t->kind == ANA_NUMBER && t->len < 3)
             continue;
@@ -783,12 +779,14 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
     /* candidates: documents holding the draft's rarest bigrams and words
      * (the n-gram layer is already there: no extra index terms needed) */
     or = similar_candidates(w, &q, text, len);
-    if (!or) {
+    if (!or) { /* nothing of the draft occurs anywhere: not published */
         free(sh);
         qry_release(&q);
-        reply_err(out, 400, "bad_parameter",
-                  "nothing in the draft occurs in any published document");
-        return -1;
+        r = json_object();
+        json_object_set_new(r, "hits", json_array());
+        json_object_set_new(r, "took_ms", json_real((now() - t0) * 1000.0));
+        *res = r;
+        return 0;
     }
     memset(&o, 0, sizeof o);
     o.query = or;
@@ -804,15 +802,14 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
     for (i = 0; i < xs_hits_count(hits) && nc < SIMILAR_CANDIDATES; i++) {
         size_t dl, jl, cn, cu;
         const char *d = xs_hits_data(hits, i, &dl);
-        char *js = docdata_inflate(d, dl, &jl);
-        json_t *doc = js ? json_loadb(js, jl, 0, NULL) : NULL;
-        const char *ct;
+        char *js;
+        const char *ct = NULL;
+        json_t *doc = docdata_load(d, dl, &js, &ct, &jl);
         uint64_t *csh = NULL;
-        free(js);
         if (!doc)
             continue;
-        ct = json_string_value(json_object_get(doc, "text"));
-        cn = ct ? fp_shingles(ct, strlen(ct), &csh) : 0;
+        cn = ct ? fp_shingles(ct, jl, &csh) : 0;
+        free(js);
         if (cn != (size_t)-1 && cn > 0) {
             double sim;
             cu = fp_unique(csh, cn);

@@ -39,8 +39,10 @@
  *     7 XS_SLOT_DATEASC  "YYYYMMDD", or "99999999" when undated (oldest-first
  *                        sort puts undated documents last)
  *   document data
- *     zlib (deflate, zlib header) of a JSON object: {"id","title","unit",
- *     "category","date","year","docno","lang","url","text","path"}
+ *     zlib (deflate, zlib header) of: a JSON object on one line {"id",
+ *     "title","unit","category","date","year","docno","lang","url","path"},
+ *     a newline, then the extracted text as it is (UTF-8): snippets and
+ *     /api/doc read the text without a JSON parse of it
  *   user metadata
  *     "schema"  "1": a reader or writer meeting another value refuses the
  *               index with XS_ESCHEMA ("rebuild with --full")
