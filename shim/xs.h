@@ -2,7 +2,7 @@
  * behind it is shim/xs.cc; no exception ever crosses this boundary. Used by
  * the indexer (write side), searchd (read side) and analysis (stemmer).
  *
- * ======================== THE INDEX SCHEMA (version 2) ========================
+ * ======================== THE INDEX SCHEMA (version 3) ========================
  * Every term is made by the analyzer (analysis/ana.h) with one rule: a term
  * with a prefix is PREFIX + value for content prefixes (one capital letter:
  * S, Z, W, T) and PREFIX + ':' + value for boolean prefixes (two or more
@@ -65,7 +65,7 @@ extern "C" {
 #define XS_NOEXCEPT
 #endif
 
-#define XS_SCHEMA_VERSION "2"
+#define XS_SCHEMA_VERSION "3"
 enum xs_slot {
     XS_SLOT_DATE = 0,
     XS_SLOT_YEAR = 1,
