@@ -447,42 +447,6 @@ static xs_query *latin_word(struct qp *p, struct qry *q, const char *pfx,
 
 enum field { F_ANY, F_TITLE, F_UNIT, F_DOCNO };
 
-/* Remove white space between two Han characters (a quoted "信息 公开" is
- * the string 信息公开). Returns an arena copy. */
-static char *join_han(struct qry *q, const char *s, size_t len, size_t *outlen)
-{
-    char *o = qalloc(q, len + 1);
-    size_t i = 0, j = 0;
-    uint32_t prev = 0;
-    if (!o)
-        return NULL;
-    while (i < len) {
-        uint32_t cp;
-        size_t cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
-        if ((cp == ' ' || cp == 0x3000 || cp == '\t') && is_han(prev)) {
-            size_t k = i + cl;
-            uint32_t nx = 0;
-            while (k < len) {
-                size_t c2 = utf8_dec((const unsigned char *)s + k, len - k, &nx);
-                if (nx != ' ' && nx != 0x3000 && nx != '\t')
-                    break;
-                k += c2;
-            }
-            if (k < len && is_han(nx)) {
-                i = k;
-                continue;
-            }
-        }
-        memcpy(o + j, s + i, cl);
-        j += cl;
-        i += cl;
-        prev = cp;
-    }
-    o[j] = 0;
-    *outlen = j;
-    return o;
-}
-
 static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
                              size_t len)
 {
@@ -494,6 +458,9 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     size_t pl = strlen(pfx);
     if (n == (size_t)-1)
         return NULL;
+    /* as in documents, white space between Han characters does not count:
+     * a quoted "信息 公开" is the string 信息公开 */
+    n = ana_join_han(c, st, en, n);
     memcpy(t, pfx, pl);
     while (i < n) {
         size_t j = i + 1;
@@ -631,13 +598,9 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
         const char *pfx = field == F_TITLE ? "S" : "";
         xs_query *x;
         if (quoted) {
-            size_t jl;
-            char *js = join_han(q, s, len, &jl);
-            if (!js)
-                return NULL;
-            x = leaf_quoted(q, pfx, js, jl);
+            x = leaf_quoted(q, pfx, s, len);
             if (x && field == F_ANY) /* a title holding the phrase ranks higher */
-                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, leaf_quoted(q, "S", js, jl), 2.0));
+                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, leaf_quoted(q, "S", s, len), 2.0));
         } else {
             x = leaf_words(p, q, pfx, s, len);
         }

@@ -32,35 +32,25 @@ static unsigned long long next_rand(void)
     return rng;
 }
 
-/* White space between two Han characters does not count (the engine's
- * rule: a phrase matches across a line broken inside a sentence). */
-static size_t squeeze(char *s, size_t n)
+/* s folded the engine's way: one folded character per original one, white
+ * space between two Han characters dropped (a phrase matches across a line
+ * broken inside a sentence). malloc'd. */
+static char *fold_join(const char *s, size_t len, size_t *outlen)
 {
-    size_t i = 0, o = 0;
-    uint32_t prev = 0;
-    while (i < n) {
-        uint32_t c, nx = 0;
-        size_t cl = utf8_dec((const unsigned char *)s + i, n - i, &c), k;
-        if (ana_is_space(c) && is_han(prev)) {
-            k = i + cl;
-            while (k < n) {
-                size_t c2 = utf8_dec((const unsigned char *)s + k, n - k, &nx);
-                if (!ana_is_space(nx))
-                    break;
-                k += c2;
-            }
-            if (k < n && is_han(nx)) {
-                i = k;
-                continue;
-            }
-        }
-        memmove(s + o, s + i, cl);
-        o += cl;
-        i += cl;
-        prev = c;
-    }
-    s[o] = 0;
-    return o;
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i, o = 0;
+    char *out;
+    if (n == (size_t)-1)
+        return NULL;
+    n = ana_join_han(c, st, en, n);
+    out = malloc(4 * n + 1);
+    for (i = 0; out && i < n; i++)
+        o += utf8_enc(c[i], out + o);
+    if (out)
+        out[o] = 0;
+    free(c);
+    *outlen = o;
+    return out;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -110,7 +100,7 @@ int main(int argc, char **argv)
                 const char *t = rs.v[k].title ? rs.v[k].title : "";
                 const char *x = rs.v[k].text ? rs.v[k].text : "";
                 size_t tl = strlen(t), xl = strlen(x), fl1, fl2;
-                char *f1 = fold_str(t, tl, &fl1), *f2 = fold_str(x, xl, &fl2);
+                char *f1 = fold_join(t, tl, &fl1), *f2 = fold_join(x, xl, &fl2);
                 if (ndocs == cap) {
                     cap = cap ? cap * 2 : 1024;
                     docs = realloc(docs, cap * sizeof *docs);
@@ -126,7 +116,7 @@ int main(int argc, char **argv)
                 memcpy(docs[ndocs].folded, f1, fl1);
                 memcpy(docs[ndocs].folded + fl1, "\xE3\x80\x82", 3);
                 memcpy(docs[ndocs].folded + fl1 + 3, f2, fl2 + 1);
-                docs[ndocs].len = squeeze(docs[ndocs].folded, fl1 + 3 + fl2);
+                docs[ndocs].len = fl1 + 3 + fl2;
                 free(f1);
                 free(f2);
                 ndocs++;
