@@ -315,7 +315,9 @@ static void latin_run(struct ana *a, size_t from, size_t to, size_t base,
     if (!digits && !(flags & ANA_NO_STEMS) && a->stem) {
         char s[ANA_MAX_LATIN + 8];
         size_t sl = xs_stem_word((xs_stem *)a->stem, t, l, s, sizeof s);
-        if (sl)
+        /* a word that is its own stem (of, the, record) needs no stem term:
+         * the query side looks for the stem as a plain word too */
+        if (sl && (sl != l || memcmp(s, t, l)))
             add_tok(a, ANA_STEM, s, sl, 0, st, en);
     }
 }

@@ -5,60 +5,20 @@
  * look through running text, starting only at trigger bytes (digits,
  * capitals, 年) so that they stay linear. Called by the indexer and searchd. */
 #include "analysis/date.h"
+#include "analysis/fold.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-/* ---- characters ---- */
-
-static size_t dec(const unsigned char *s, size_t n, size_t i, uint32_t *cp)
-{
-    unsigned char b = s[i];
-    if (b < 0x80) { *cp = b; return 1; }
-    if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
-        return 2;
-    }
-    if (b >= 0xE0 && b < 0xF0 && i + 2 < n && (s[i + 1] & 0xC0) == 0x80
-        && (s[i + 2] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6)
-              | (s[i + 2] & 0x3F);
-        return 3;
-    }
-    if (b >= 0xF0 && b < 0xF5 && i + 3 < n && (s[i + 1] & 0xC0) == 0x80
-        && (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(b & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12)
-              | ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-        return 4;
-    }
-    *cp = 0xFFFD;
-    return 1;
-}
+/* ---- characters (decoding and digit values: fold.h) ---- */
 
 static uint32_t peek(const unsigned char *s, size_t n, size_t i, size_t *l)
 {
     uint32_t c = 0;
     *l = 0;
-    if (i < n) *l = dec(s, n, i, &c);
+    if (i < n) *l = utf8_dec(s + i, n - i, &c);
     return c;
-}
-
-static uint32_t dec_prev(const unsigned char *s, size_t n, size_t i, size_t *at)
-{
-    size_t j = i - 1, k = 0;
-    uint32_t cp;
-    while (j > 0 && k < 3 && (s[j] & 0xC0) == 0x80) { j--; k++; }
-    if (dec(s, n, j, &cp) != i - j) { *at = i - 1; return 0xFFFD; }
-    *at = j;
-    return cp;
-}
-
-static int digit(uint32_t c)
-{
-    if (c >= '0' && c <= '9') return (int)(c - '0');
-    if (c >= 0xFF10 && c <= 0xFF19) return (int)(c - 0xFF10);
-    return -1;
 }
 
 /* 〇○零 and the letter O some typists use in 二O一三 */
@@ -68,21 +28,13 @@ static int cn_zero(uint32_t c)
            || c == 'O' || c == 'o' || c == 0xFF2F || c == 0xFF4F;
 }
 
+/* fold.h's Chinese digits plus 兩 and the Latin O */
 static int cn_digit(uint32_t c)
 {
-    if (cn_zero(c)) return 0;
-    switch (c) {
-    case 0x4E00: return 1;
-    case 0x4E8C: case 0x5169: return 2; /* 二 兩 */
-    case 0x4E09: return 3;
-    case 0x56DB: return 4;
-    case 0x4E94: return 5;
-    case 0x516D: return 6;
-    case 0x4E03: return 7;
-    case 0x516B: return 8;
-    case 0x4E5D: return 9;
-    default: return -1;
-    }
+    int v = cn_digit_value(c);
+    if (v >= 0) return v;
+    if (c == 0x5169) return 2;  /* 兩 */
+    return cn_zero(c) ? 0 : -1;
 }
 
 #define CP_SHI 0x5341  /* 十 */
@@ -98,21 +50,28 @@ static int cn_num(uint32_t c)
     return cn_digit(c) >= 0 || c == CP_SHI || c == CP_BAI || c == CP_NIAN2 || c == CP_SA;
 }
 
-static int hspace(uint32_t c)
-{
-    return c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000 || c == 0x202F
-           || (c >= 0x2000 && c <= 0x200B);
-}
-
 static int anyspace(uint32_t c)
 {
-    return hspace(c) || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xFEFF;
+    return is_hspace(c) || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xFEFF;
 }
 
 static size_t skip_sp(const unsigned char *s, size_t n, size_t i)
 {
     size_t l;
-    while (i < n && hspace(peek(s, n, i, &l))) i += l;
+    while (i < n && is_hspace(peek(s, n, i, &l))) i += l;
+    return i;
+}
+
+/* Back over the spaces ending at i, not below from. */
+static size_t skip_sp_back(const unsigned char *s, size_t from, size_t i)
+{
+    uint32_t c;
+    size_t at;
+    while (i > from) {
+        at = utf8_prev(s, i, &c);
+        if (!is_hspace(c)) break;
+        i = at;
+    }
     return i;
 }
 
@@ -146,8 +105,8 @@ static size_t read_num(const unsigned char *s, size_t n, size_t i, long *val,
     *kind = NUM_NONE;
     while (cnt < 9) {
         c = peek(s, n, j, &l);
-        if (!l || digit(c) < 0) break;
-        if (*val < 100000000L) *val = *val * 10 + digit(c);
+        if (!l || digit_value(c) < 0) break;
+        if (*val < 100000000L) *val = *val * 10 + digit_value(c);
         cnt++;
         j += l;
     }
@@ -168,8 +127,8 @@ static size_t read_num(const unsigned char *s, size_t n, size_t i, long *val,
     if (!cn || !real_cn) return i;
     /* a trailing Latin O is not part of the number */
     {
-        size_t at;
-        uint32_t last = dec_prev(s, n, j, &at);
+        uint32_t last;
+        size_t at = utf8_prev(s, j, &last);
         if (last == 'O' || last == 'o') { j = at; cn--; }
     }
     *nd = cn;
@@ -213,6 +172,16 @@ static size_t read_small(const unsigned char *s, size_t n, size_t i, int *v)
     if (k == NUM_NONE || nd > 3 || (k != NUM_CNVALUE && nd > 2) || val > 99) return 0;
     *v = (int)val;
     return j;
+}
+
+/* lo..hi Arabic digits at i into *v: the end, or 0. */
+static size_t read_arabic(const unsigned char *s, size_t n, size_t i, size_t lo,
+                          size_t hi, long *v)
+{
+    size_t nd;
+    enum num_kind k;
+    size_t j = read_num(s, n, i, v, &nd, &k);
+    return k == NUM_ARABIC && nd >= lo && nd <= hi ? j : 0;
 }
 
 static int lit(const unsigned char *s, size_t n, size_t i, const char *w)
@@ -302,21 +271,21 @@ static size_t skip_time(const unsigned char *s, size_t n, size_t i)
     enum num_kind k;
     uint32_t c = peek(s, n, j, &l);
     if (c == 'T' || c == 't') j += l;
-    else if (hspace(c)) j = skip_sp(s, n, j);
+    else if (is_hspace(c)) j = skip_sp(s, n, j);
     else return i;
-    j = read_num(s, n, j, &v, &nd, &k);
-    if (k != NUM_ARABIC || nd > 2) return i;
+    j = read_arabic(s, n, j, 1, 2, &v);
+    if (!j) return i;
     c = peek(s, n, j, &l);
     if (c != ':' && c != 0xFF1A) return i;
-    j = read_num(s, n, j + l, &v, &nd, &k);
-    if (k != NUM_ARABIC || nd != 2) return i;
+    j = read_arabic(s, n, j + l, 2, 2, &v);
+    if (!j) return i;
     c = peek(s, n, j, &l);
     if (c == ':' || c == 0xFF1A) {
-        j = read_num(s, n, j + l, &v, &nd, &k);
-        if (k != NUM_ARABIC || nd != 2) return i;
+        j = read_arabic(s, n, j + l, 2, 2, &v);
+        if (!j) return i;
         if (j < n && s[j] == '.') {
-            size_t e = read_num(s, n, j + 1, &v, &nd, &k);
-            if (k == NUM_ARABIC) j = e;
+            size_t e = read_arabic(s, n, j + 1, 1, 9, &v);
+            if (e) j = e;
         }
     }
     c = peek(s, n, j, &l);
@@ -327,8 +296,8 @@ static size_t skip_time(const unsigned char *s, size_t n, size_t i)
         if (k == NUM_ARABIC && (nd == 2 || nd == 4)) {
             j = e;
             if (nd == 2 && j < n && s[j] == ':') {
-                e = read_num(s, n, j + 1, &v, &nd, &k);
-                if (k == NUM_ARABIC && nd == 2) j = e;
+                e = read_arabic(s, n, j + 1, 2, 2, &v);
+                if (e) j = e;
             }
         }
     }
@@ -364,8 +333,8 @@ static size_t parse_numeric(const unsigned char *s, size_t n, size_t i, int mode
         out->y = (int)y; out->m = 0; out->d = 0;    /* a year alone */
         return j;
     }
-    e = read_num(s, n, j + l, &m, &nd, &k);
-    if (k != NUM_ARABIC || nd > 2) return 0;
+    e = read_arabic(s, n, j + l, 1, 2, &m);
+    if (!e) return 0;
     j = e;
     c = peek(s, n, j, &l);
     if (sep_of(c) != sep) {
@@ -374,14 +343,14 @@ static size_t parse_numeric(const unsigned char *s, size_t n, size_t i, int mode
         out->y = (int)y; out->m = (int)m; out->d = 0;   /* 2019-03 */
         return j;
     }
-    e = read_num(s, n, j + l, &d, &nd, &k);
-    if (k != NUM_ARABIC || nd > 2) return 0;
+    e = read_arabic(s, n, j + l, 1, 2, &d);
+    if (!e) return 0;
     j = e;
     if (!valid((int)y, (int)m, (int)d) || m == 0 || d == 0) return 0;
     if (mode == NUM_FIND) {
         /* 2019.3.14.5 or 2019-03-145 is something else */
         c = peek(s, n, j, &l);
-        if (sep_of(c) == sep && l && digit(peek(s, n, j + l, &e)) >= 0) return 0;
+        if (sep_of(c) == sep && l && digit_value(peek(s, n, j + l, &e)) >= 0) return 0;
     } else {
         j = skip_time(s, n, j);
     }
@@ -427,10 +396,8 @@ static size_t read_month(const unsigned char *s, size_t n, size_t i, int *m)
 static size_t read_year4(const unsigned char *s, size_t n, size_t i, int *y)
 {
     long v;
-    size_t nd;
-    enum num_kind k;
-    size_t j = read_num(s, n, i, &v, &nd, &k);
-    if (k != NUM_ARABIC || nd != 4) return 0;
+    size_t j = read_arabic(s, n, i, 4, 4, &v);
+    if (!j) return 0;
     *y = (int)v;
     return j;
 }
@@ -439,10 +406,8 @@ static size_t read_year4(const unsigned char *s, size_t n, size_t i, int *y)
 static size_t read_day(const unsigned char *s, size_t n, size_t i, int *d)
 {
     long v;
-    size_t nd;
-    enum num_kind k;
-    size_t j = read_num(s, n, i, &v, &nd, &k);
-    if (k != NUM_ARABIC || nd > 2) return 0;
+    size_t j = read_arabic(s, n, i, 1, 2, &v);
+    if (!j) return 0;
     if (j + 1 < n && (lit(s, n, j, "st") || lit(s, n, j, "nd") || lit(s, n, j, "rd")
                       || lit(s, n, j, "th"))
         && !(j + 2 < n && is_alpha(s[j + 2])))
@@ -517,8 +482,9 @@ int date_parse(const char *str, size_t len, struct date *out)
     if (!str || !out) return -1;
     while (i < len && anyspace(peek(s, len, i, &l))) i += l;
     while (e > i) {
-        size_t at;
-        if (!anyspace(dec_prev(s, len, e, &at))) break;
+        uint32_t c;
+        size_t at = utf8_prev(s, e, &c);
+        if (!anyspace(c)) break;
         e = at;
     }
     if (i >= e) return -1;
@@ -531,14 +497,13 @@ int date_parse(const char *str, size_t len, struct date *out)
     return -1;
 }
 
-static int alnum_before(const unsigned char *s, size_t n, size_t i)
+static int alnum_before(const unsigned char *s, size_t i)
 {
-    size_t at;
     uint32_t c;
     if (i == 0) return 0;
-    c = dec_prev(s, n, i, &at);
+    utf8_prev(s, i, &c);
     return (c < 0x80 && (is_alpha((unsigned char)c) || (c >= '0' && c <= '9')))
-           || digit(c) >= 0;
+           || digit_value(c) >= 0;
 }
 
 /* The first full date starting at or after from. */
@@ -552,7 +517,7 @@ static int find_from(const unsigned char *s, size_t n, size_t from, struct date 
         size_t st = i, en = 0;
         if (b < 0x80) {
             if (b >= '0' && b <= '9') {
-                if (!alnum_before(s, n, i)
+                if (!alnum_before(s, i)
                     && !(i > 0 && sep_of(s[i - 1]) && i > 1 && s[i - 2] >= '0'
                          && s[i - 2] <= '9')) {
                     en = parse_numeric(s, n, i, NUM_FIND, &d);
@@ -569,16 +534,17 @@ static int find_from(const unsigned char *s, size_t n, size_t from, struct date 
                 }
             }
         } else if (b == 0xEF && i + 2 < n && s[i + 1] == 0xBC && s[i + 2] >= 0x90
-                   && s[i + 2] <= 0x99 && !alnum_before(s, n, i)) {
+                   && s[i + 2] <= 0x99 && !alnum_before(s, i)) {
             en = parse_numeric(s, n, i, NUM_FIND, &d);     /* full-width ISO */
         } else if (b == 0xE5 && i + 2 < n && s[i + 1] == 0xB9 && s[i + 2] == 0xB4) {
             /* 年: walk back over spaces, the year's numerals and 民國 */
             size_t j = i, at, cnt = 0, cand[2];
             int nc = 0, t;
-            while (j > from && hspace(dec_prev(s, n, j, &at))) j = at;
+            j = skip_sp_back(s, from, j);
             while (j > from && cnt < 9) {
-                uint32_t c = dec_prev(s, n, j, &at);
-                if (at < from || (digit(c) < 0 && !cn_num(c))) break;
+                uint32_t c;
+                at = utf8_prev(s, j, &c);
+                if (at < from || (digit_value(c) < 0 && !cn_num(c))) break;
                 j = at;
                 cnt++;
                 if (cnt == 4) cand[1] = j;
@@ -587,7 +553,7 @@ static int find_from(const unsigned char *s, size_t n, size_t from, struct date 
                 size_t k = j;
                 cand[0] = j;
                 nc = cnt > 4 ? 2 : 1;
-                while (k > from && hspace(dec_prev(s, n, k, &at))) k = at;
+                k = skip_sp_back(s, from, k);
                 if (k >= from + 6 && (lit(s, n, k - 6, "民國") || lit(s, n, k - 6, "民国"))) {
                     k -= 6;
                     if (k >= from + 6

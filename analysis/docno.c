@@ -18,81 +18,19 @@
 
 /* ---- characters ---- */
 
-/* Decode one code point at s[i] (i < n); returns its length (1 for a bad
- * byte, decoded as U+FFFD). Own copy: the scanner must not depend on the
- * fold tables being built. */
-static size_t dec(const unsigned char *s, size_t n, size_t i, uint32_t *cp)
-{
-    unsigned char b = s[i];
-    if (b < 0x80) { *cp = b; return 1; }
-    if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
-        return 2;
-    }
-    if (b >= 0xE0 && b < 0xF0 && i + 2 < n && (s[i + 1] & 0xC0) == 0x80
-        && (s[i + 2] & 0xC0) == 0x80) {
-        uint32_t c = ((uint32_t)(b & 0x0F) << 12)
-                     | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-        if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) { *cp = c; return 3; }
-    }
-    if (b >= 0xF0 && b < 0xF5 && i + 3 < n && (s[i + 1] & 0xC0) == 0x80
-        && (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) {
-        uint32_t c = ((uint32_t)(b & 0x07) << 18)
-                     | ((uint32_t)(s[i + 1] & 0x3F) << 12)
-                     | ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-        if (c >= 0x10000 && c <= 0x10FFFF) { *cp = c; return 4; }
-    }
-    *cp = 0xFFFD;
-    return 1;
-}
+/* Decoding, digit values and spaces come from fold.h (none of those needs
+ * the fold tables, so the scanner works before fold_init). */
 
-/* The code point ending just before byte i (i > 0); its start in *at. */
-static uint32_t dec_prev(const unsigned char *s, size_t n, size_t i, size_t *at)
-{
-    size_t j = i - 1, k = 0;
-    uint32_t cp;
-    while (j > 0 && k < 3 && (s[j] & 0xC0) == 0x80) { j--; k++; }
-    if (dec(s, n, j, &cp) != i - j) { *at = i - 1; return 0xFFFD; }
-    *at = j;
-    return cp;
-}
-
+/* Han characters as organ names use them: not 〇 (a digit here) */
 static int han(uint32_t c)
 {
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)
-           || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
-}
-
-/* 0-9 for ASCII and full-width digits, else -1. */
-static int digit(uint32_t c)
-{
-    if (c >= '0' && c <= '9') return (int)(c - '0');
-    if (c >= 0xFF10 && c <= 0xFF19) return (int)(c - 0xFF10);
-    return -1;
-}
-
-/* 0-9 for the Chinese digits 〇○零一...九, else -1. */
-static int cn_digit(uint32_t c)
-{
-    switch (c) {
-    case 0x3007: case 0x25CB: case 0x96F6: case 0x25EF: return 0;
-    case 0x4E00: return 1;
-    case 0x4E8C: return 2;
-    case 0x4E09: return 3;
-    case 0x56DB: return 4;
-    case 0x4E94: return 5;
-    case 0x516D: return 6;
-    case 0x4E03: return 7;
-    case 0x516B: return 8;
-    case 0x4E5D: return 9;
-    default: return -1;
-    }
+    return c != 0x3007 && is_han(c);
 }
 
 /* Chinese numeral characters, digits and 十百千 */
 static int cn_num(uint32_t c)
 {
-    return cn_digit(c) >= 0 || c == 0x5341 || c == 0x767E || c == 0x5343;
+    return cn_digit_value(c) >= 0 || c == 0x5341 || c == 0x767E || c == 0x5343;
 }
 
 static int alnum_cp(uint32_t c)
@@ -102,17 +40,10 @@ static int alnum_cp(uint32_t c)
            || (c >= 0xFF41 && c <= 0xFF5A);
 }
 
-/* Spaces that may sit between the parts of a number as typed. */
-static int hspace(uint32_t c)
-{
-    return c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000 || c == 0x202F
-           || (c >= 0x2000 && c <= 0x200B);
-}
-
 /* Every Unicode space (docno_norm drops them all). */
 static int anyspace(uint32_t c)
 {
-    return hspace(c) || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+    return is_hspace(c) || c == '\n' || c == '\r' || c == '\f' || c == '\v'
            || c == 0x85 || c == 0x1680 || c == 0x2028 || c == 0x2029
            || c == 0x205F || c == 0xFEFF;
 }
@@ -228,13 +159,13 @@ static size_t organ_start(const unsigned char *s, size_t n, size_t lo,
 {
     size_t i = pos, start = pos, count = 0, digits = 0;
     while (i > lo) {
-        size_t at;
-        uint32_t c = dec_prev(s, n, i, &at);
+        uint32_t c;
+        size_t at = utf8_prev(s, i, &c);
         if (at < lo) break;
         if (han(c)) {
             if (count > 0 && i == start && !(flags & ORG_TW)) {
                 uint32_t b;
-                size_t l = dec(s, n, i, &b);
+                size_t l = utf8_dec(s + i, n - i, &b);
                 if (organ_stop2(c, b)) {    /* drop the 发 already taken */
                     start = i = i + l;
                     count--;
@@ -246,19 +177,19 @@ static size_t organ_start(const unsigned char *s, size_t n, size_t lo,
             count++;
             i = at;
             start = i;
-        } else if ((flags & ORG_DIGITS) && digit(c) >= 0 && digits < 2) {
+        } else if ((flags & ORG_DIGITS) && digit_value(c) >= 0 && digits < 2) {
             digits++;
             i = at;
         } else if ((flags & ORG_PARENS) && (c == ')' || c == 0xFF09)) {
             /* 臺教技(三)字: one or two characters in parentheses */
             size_t j = at, k = 0, found = 0;
             while (j > lo && k < 3) {
-                size_t at2;
-                uint32_t d = dec_prev(s, n, j, &at2);
+                uint32_t d;
+                size_t at2 = utf8_prev(s, j, &d);
                 if (at2 < lo) break;
                 j = at2;
                 if (d == '(' || d == 0xFF08) { found = k > 0; break; }
-                if (!han(d) && digit(d) < 0) break;
+                if (!han(d) && digit_value(d) < 0) break;
                 k++;
             }
             if (!found) break;
@@ -273,7 +204,7 @@ static size_t organ_start(const unsigned char *s, size_t n, size_t lo,
         size_t j = start, cut = start, after = 0;
         while (j < pos) {
             uint32_t c;
-            size_t l = dec(s, n, j, &c);
+            size_t l = utf8_dec(s + j, n - j, &c);
             j += l;
             if (!han(c)) continue;
             after++;
@@ -283,7 +214,7 @@ static size_t organ_start(const unsigned char *s, size_t n, size_t lo,
             size_t k;
             for (k = start; k < cut;) {
                 uint32_t c;
-                k += dec(s, n, k, &c);
+                k += utf8_dec(s + k, n - k, &c);
                 if (han(c)) count--;
             }
             start = cut;
@@ -297,7 +228,7 @@ static size_t organ_start(const unsigned char *s, size_t n, size_t lo,
 static uint32_t cp_at(const unsigned char *s, size_t n, size_t i)
 {
     uint32_t c = 0;
-    if (i < n) dec(s, n, i, &c);
+    if (i < n) utf8_dec(s + i, n - i, &c);
     return c;
 }
 
@@ -305,8 +236,8 @@ static size_t skip_hspace(const unsigned char *s, size_t n, size_t i)
 {
     while (i < n) {
         uint32_t c;
-        size_t l = dec(s, n, i, &c);
-        if (!hspace(c)) break;
+        size_t l = utf8_dec(s + i, n - i, &c);
+        if (!is_hspace(c)) break;
         i += l;
     }
     return i;
@@ -320,8 +251,8 @@ static size_t read_digits(const unsigned char *s, size_t n, size_t i,
     *val = 0;
     while (i < n) {
         uint32_t c;
-        size_t l = dec(s, n, i, &c);
-        int d = digit(c);
+        size_t l = utf8_dec(s + i, n - i, &c);
+        int d = digit_value(c);
         if (d < 0) break;
         if (*val < 100000000L) *val = *val * 10 + d;
         (*ndig)++;
@@ -342,8 +273,8 @@ static size_t read_year(const unsigned char *s, size_t n, size_t i, int *year)
         j = i;
         while (j < n && nd < 5) {
             uint32_t c;
-            size_t l = dec(s, n, j, &c);
-            int d = cn_digit(c);
+            size_t l = utf8_dec(s + j, n - j, &c);
+            int d = cn_digit_value(c);
             if (d < 0) break;
             v = v * 10 + d;
             nd++;
@@ -366,7 +297,7 @@ static size_t read_serial(const unsigned char *s, size_t n, size_t i, int need_h
     if (nd == 0) {
         j = i;
         while (j < n && nd < 7) {
-            size_t l = dec(s, n, j, &c);
+            size_t l = utf8_dec(s + j, n - j, &c);
             if (!cn_num(c)) break;
             nd++;
             j += l;
@@ -378,7 +309,7 @@ static size_t read_serial(const unsigned char *s, size_t n, size_t i, int need_h
     }
     k = skip_hspace(s, n, j);
     if (k < n) {
-        size_t l = dec(s, n, k, &c);
+        size_t l = utf8_dec(s + k, n - k, &c);
         if (hao(c)) return k + l;
     }
     return need_hao ? 0 : j;
@@ -391,14 +322,14 @@ static size_t read_bracket_year(const unsigned char *s, size_t n, size_t i, int 
     size_t l;
     int y;
     if (i >= n) return 0;
-    l = dec(s, n, i, &c);
+    l = utf8_dec(s + i, n - i, &c);
     if (!open_br(c)) return 0;
     i = skip_hspace(s, n, i + l);
     i = read_year(s, n, i, &y);
     if (!i) return 0;
     i = skip_hspace(s, n, i);
     if (i >= n) return 0;
-    l = dec(s, n, i, &c);
+    l = utf8_dec(s + i, n - i, &c);
     if (!close_br(c)) return 0;
     if (yp) *yp = y;
     return i + l;
@@ -415,8 +346,9 @@ static int try_bracket(const unsigned char *s, size_t n, size_t lo, size_t pos,
     j = read_serial(s, n, j, 0);
     if (!j) return 0;
     if (pos > lo) {
-        size_t at;
-        if (dec_prev(s, n, pos, &at) == CP_LING) maxhan = ORGAN_MAX_LING;
+        uint32_t c;
+        utf8_prev(s, pos, &c);
+        if (c == CP_LING) maxhan = ORGAN_MAX_LING;
     }
     start = organ_start(s, n, lo, pos, maxhan,
                         maxhan == ORGAN_MAX ? ORG_CUT : 0, &nhan);
@@ -433,9 +365,9 @@ static int try_zidi(const unsigned char *s, size_t n, size_t lo, size_t pos,
     size_t j = skip_hspace(s, n, pos + 6), k = 0, nd = 0, nhan, start;
     uint32_t c;
     while (j < n && k < 24) {
-        size_t l = dec(s, n, j, &c);
+        size_t l = utf8_dec(s + j, n - j, &c);
         if (!alnum_cp(c) && c != '-') break;
-        if (digit(c) >= 0) nd++;
+        if (digit_value(c) >= 0) nd++;
         k++;
         j += l;
     }
@@ -443,7 +375,7 @@ static int try_zidi(const unsigned char *s, size_t n, size_t lo, size_t pos,
     j = skip_hspace(s, n, j);
     if (j >= n) return 0;
     {
-        size_t l = dec(s, n, j, &c);
+        size_t l = utf8_dec(s + j, n - j, &c);
         if (!hao(c)) return 0;
         j += l;
     }
@@ -489,20 +421,20 @@ static int try_ling(const unsigned char *s, size_t n, size_t lo, size_t pos,
     }
     /* backward: 第 N 号 令 */
     if (pos <= lo) return 0;
-    c = dec_prev(s, n, pos, &at);
+    at = utf8_prev(s, pos, &c);
     if (!hao(c)) return 0;
     j = at;
     {
         size_t nd = 0;
         while (j > lo) {
-            c = dec_prev(s, n, j, &at);
-            if (at < lo || (digit(c) < 0 && !cn_num(c))) break;
+            at = utf8_prev(s, j, &c);
+            if (at < lo || (digit_value(c) < 0 && !cn_num(c))) break;
             nd++;
             j = at;
         }
         if (nd == 0 || nd > 6 || j <= lo) return 0;
     }
-    c = dec_prev(s, n, j, &at);
+    at = utf8_prev(s, j, &c);
     if (c != CP_DI || at < lo) return 0;
     start = organ_start(s, n, lo, at, ORGAN_MAX_LING, 0, &nhan);
     if (nhan < 2) return 0;
@@ -653,11 +585,11 @@ static int cn_number_ok(const char *k, size_t n)
     size_t i = 0;
     uint32_t prev = 0, c;
     while (i < n) {
-        size_t l = dec(s, n, i, &c), j = i, cnt = 0;
+        size_t l = utf8_dec(s + i, n - i, &c), j = i, cnt = 0;
         if (cn_num(c)) {
             uint32_t after = 0;
             while (j < n) {
-                size_t l2 = dec(s, n, j, &after);
+                size_t l2 = utf8_dec(s + j, n - j, &after);
                 if (!cn_num(after)) break;
                 cnt++;
                 j += l2;
@@ -687,7 +619,7 @@ size_t docno_norm(const char *src, size_t len, char *out, size_t cap)
     if (len == 0 || len > DOCNO_MAX_IN) return 0;
     while (i < len) {
         uint32_t c;
-        size_t l = dec(s, len, i, &c), fl, j = 0;
+        size_t l = utf8_dec(s + i, len - i, &c), fl, j = 0;
         const char *f;
         i += l;
         if (open_br(c) || close_br(c) || anyspace(c) || middot(c)) {
@@ -697,7 +629,7 @@ size_t docno_norm(const char *src, size_t len, char *out, size_t cap)
         f = fold_cp(c, &fl);
         while (j < fl) {
             uint32_t d;
-            j += dec((const unsigned char *)f, fl, j, &d);
+            j += utf8_dec((const unsigned char *)f + j, fl - j, &d);
             if (norm_put(d, key, sizeof key, &o) < 0) return 0;
         }
     }
@@ -743,7 +675,7 @@ size_t docno_split(const char *src, size_t len, size_t starts_[], size_t ends[],
         size_t l = 0;
         int sep = 1;
         if (i < len) {
-            l = dec(s, len, i, &c);
+            l = utf8_dec(s + i, len - i, &c);
             sep = c == 0x3001 || c == ';' || c == 0xFF1B || c == 0xFF0C || c == ','
                   || c == 0xFF64 || c == '\n';
         }
@@ -752,13 +684,13 @@ size_t docno_split(const char *src, size_t len, size_t starts_[], size_t ends[],
             /* trim spaces */
             while (a < b) {
                 uint32_t d;
-                size_t m = dec(s, len, a, &d);
+                size_t m = utf8_dec(s + a, len - a, &d);
                 if (!anyspace(d)) break;
                 a += m;
             }
             while (b > a) {
-                size_t at;
-                uint32_t d = dec_prev(s, len, b, &at);
+                uint32_t d;
+                size_t at = utf8_prev(s, b, &d);
                 if (!anyspace(d)) break;
                 b = at;
             }
@@ -799,13 +731,13 @@ int docno_year(const char *src, size_t len)
     /* a bracketed year, or N年 after 令/公告 */
     for (i = 0; i < len;) {
         int y;
-        size_t j, l = dec(s, len, i, &c);
+        size_t j, l = utf8_dec(s + i, len - i, &c);
         if (open_br(c)) {
             if (read_bracket_year(s, len, i, &y)) return y;
-        } else if ((digit(c) >= 0 || cn_digit(c) >= 0) && i > 0) {
-            size_t at;
-            uint32_t p = dec_prev(s, len, i, &at);
-            if (p == CP_LING || (han(p) && digit(c) >= 0)) {
+        } else if ((digit_value(c) >= 0 || cn_digit_value(c) >= 0) && i > 0) {
+            uint32_t p;
+            utf8_prev(s, i, &p);
+            if (p == CP_LING || (han(p) && digit_value(c) >= 0)) {
                 j = read_year(s, len, i, &y);
                 if (j) {
                     j = skip_hspace(s, len, j);

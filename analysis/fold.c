@@ -98,6 +98,52 @@ size_t utf8_enc(uint32_t cp, char *out)
     return 4;
 }
 
+size_t utf8_prev(const unsigned char *s, size_t i, uint32_t *cp)
+{
+    size_t j = i - 1, k = 0;
+    while (j > 0 && k < 3 && (s[j] & 0xC0) == 0x80) {
+        j--;
+        k++;
+    }
+    if (utf8_dec(s + j, i - j, cp) != i - j) {
+        *cp = 0xFFFD;
+        return i - 1;
+    }
+    return j;
+}
+
+int digit_value(uint32_t cp)
+{
+    if (cp >= '0' && cp <= '9')
+        return (int)(cp - '0');
+    if (cp >= 0xFF10 && cp <= 0xFF19)
+        return (int)(cp - 0xFF10);
+    return -1;
+}
+
+int cn_digit_value(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3007: case 0x25CB: case 0x25EF: case 0x96F6: return 0; /* 〇 ○ ◯ 零 */
+    case 0x4E00: return 1;
+    case 0x4E8C: return 2;
+    case 0x4E09: return 3;
+    case 0x56DB: return 4;
+    case 0x4E94: return 5;
+    case 0x516D: return 6;
+    case 0x4E03: return 7;
+    case 0x516B: return 8;
+    case 0x4E5D: return 9;
+    default: return -1;
+    }
+}
+
+int is_hspace(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0xA0 || cp == 0x3000 || cp == 0x202F ||
+           (cp >= 0x2000 && cp <= 0x200B);
+}
+
 int is_han(uint32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||

@@ -20,6 +20,10 @@ int fold_init(struct err *e);
 size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cp);
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t utf8_enc(uint32_t cp, char *out);
+/* Decode the code point ending just before byte i (i > 0): returns its
+ * start offset; a byte that ends no valid sequence decodes as U+FFFD of
+ * length 1 (start i - 1). Reads only s[0..i). */
+size_t utf8_prev(const unsigned char *s, size_t i, uint32_t *cp);
 
 /* The folded form of one code point as UTF-8 (borrowed, static; "" when the
  * character folds to nothing, e.g. a soft hyphen). */
@@ -29,6 +33,13 @@ char *fold_str(const char *s, size_t len, size_t *outlen);
 
 /* Is cp a Han (CJK ideograph) character? (after folding) */
 int is_han(uint32_t cp);
+/* 0-9 for an ASCII or full-width digit, else -1. */
+int digit_value(uint32_t cp);
+/* 0-9 for a Chinese digit (〇 ○ ◯ 零 一 二 ... 九), else -1. */
+int cn_digit_value(uint32_t cp);
+/* Horizontal spaces as typed between the parts of a number or date
+ * (space, tab, NBSP, U+2000-U+200B, U+202F, U+3000). */
+int is_hspace(uint32_t cp);
 /* Does s contain Traditional-only characters (changed by t2s), and how
  * many Han characters: for lang detection. */
 void fold_count_trad(const char *s, size_t len, size_t *han, size_t *trad);

@@ -430,6 +430,10 @@ static xs_query *latin_word(struct qp *p, struct qry *q, const char *pfx,
         t[pl] = 'Z';
         memcpy(t + pl + 1, stem, sl);
         z = qry_term(q, t, pl + 1 + sl, 1);
+        /* a word that is its own stem has no Z term in documents (ana.c):
+         * match the stem as a plain word too */
+        memcpy(t + pl, stem, sl);
+        z = binary(q, XS_Q_SYNONYM, z, qry_term(q, t, pl + sl, 1));
         add_hl(q, stem, sl, QHL_STEM);
         /* match by stem; the exact form ranks higher */
         rank = m;
