@@ -260,6 +260,27 @@ static xs_query *han_exact(struct qry *q, const char *pfx, const uint32_t *c,
     return nl_make(q, &all, XS_Q_AND);
 }
 
+/* For ranking only: all the bigrams of a Han string (up to 16), AND'ed,
+ * without positions. Nearly as telling as the phrase (the bigrams at the
+ * words' junctions say the words are adjacent) and much cheaper to rank
+ * every match with. */
+static xs_query *han_bigrams(struct qry *q, const char *pfx, const uint32_t *c,
+                             size_t n)
+{
+    char t[64];
+    size_t pl = strlen(pfx), i;
+    struct nlist l = {0};
+    if (n < 2)
+        return han_exact(q, pfx, c, n);
+    memcpy(t, pfx, pl);
+    for (i = 0; i + 1 < n && l.n < 16; i++) {
+        size_t k = utf8_enc(c[i], t + pl);
+        k += utf8_enc(c[i + 1], t + pl + k);
+        nl_add(&l, qry_term(q, t, pl + k, 1));
+    }
+    return nl_make(q, &l, XS_Q_AND);
+}
+
 /* Fold s and return its code points (arena). */
 static uint32_t *fold_to_cps(struct qry *q, const char *s, size_t len,
                              size_t *n)
@@ -355,7 +376,10 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             q->truncated = 1;
             break;
         }
-        nl_add(&alt, han_exact(q, pfx, wc, len));
+        /* the word as a chain of overlapping bigrams: any segmentation of
+         * the document matches, and no position list is read (quoted
+         * strings, below, are exact phrases) */
+        nl_add(&alt, han_bigrams(q, pfx, wc, len));
         if (len > 1 || n == 1) /* lone characters of a longer run: no marks */
             add_hl(q, hs, enc_cps(wc, len > 16 ? 16 : len, hs), QHL_HAN);
         nv = 0;
@@ -363,7 +387,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             nv = variants(p, q, orig + st[w[k].start],
                           en[w[k].end - 1] - st[w[k].start], wc, len, vs, vn, 3);
         for (j = 0; j < nv; j++) {
-            nl_add(&alt, han_exact(q, pfx, vs[j], vn[j]));
+            nl_add(&alt, han_bigrams(q, pfx, vs[j], vn[j]));
             add_hl(q, hs, enc_cps(vs[j], vn[j] > 16 ? 16 : vn[j], hs), QHL_HAN);
         }
         nl_add(&must, nl_make(q, &alt, XS_Q_OR));
@@ -385,8 +409,8 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     if (n > 1 && n <= 64)
         add_hl(q, t, enc_cps(c, n > 16 ? 16 : n, t), QHL_HAN);
     res = nl_make(q, &must, XS_Q_AND);
-    if (nwords > 1 && n <= 64)  /* the run as typed */
-        nl_add(&rank, scale(q, han_exact(q, pfx, c, n), 2.0));
+    if (nwords > 1 && n <= 64)  /* the run as typed: its words adjacent */
+        nl_add(&rank, scale(q, han_bigrams(q, pfx, c, n), 2.0));
     if (!title_only) {
         /* title matches: a one-word run as a word of the title (开工 in
          * 开工建设, not in 公开工作), a longer run as typed */
@@ -395,7 +419,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             memcpy(tt, "SW", 2);
             nl_add(&rank, scale(q, qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1), 3.0));
         } else {
-            nl_add(&rank, scale(q, han_exact(q, "S", c, n), 3.0));
+            nl_add(&rank, scale(q, han_bigrams(q, "S", c, n), 3.0));
         }
     }
     if (rank.n)
@@ -518,6 +542,25 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     return nl_make(q, &drive, XS_Q_AND);
 }
 
+/* Ranking by the title for a quoted string: its bigrams in the title when
+ * it is all Han (no positions to read), else the exact phrase. */
+static xs_query *title_rank(struct qry *q, const char *s, size_t len)
+{
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i, m = 0;
+    xs_query *r;
+    if (n == (size_t)-1)
+        return NULL;
+    for (i = 0; i < n; i++)
+        if (is_han(c[i]))
+            c[m++] = c[i];
+        else if (!ana_is_space(c[i]))
+            break;
+    r = i == n && m > 1 ? han_bigrams(q, "S", c, m) : leaf_quoted(q, "S", s, len);
+    free(c);
+    return r;
+}
+
 static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
                             const char *s, size_t len)
 {
@@ -604,7 +647,7 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
         if (quoted) {
             x = leaf_quoted(q, pfx, s, len);
             if (x && field == F_ANY) /* a title holding the phrase ranks higher */
-                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, leaf_quoted(q, "S", s, len), 2.0));
+                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, title_rank(q, s, len), 2.0));
         } else {
             x = leaf_words(p, q, pfx, s, len);
         }
