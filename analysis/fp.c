@@ -114,3 +114,28 @@ void fp_term(uint64_t h, char out[16])
 {
     snprintf(out, 16, "XF:%012llx", (unsigned long long)(h >> 16));
 }
+
+size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
+                    size_t n)
+{
+    unsigned char *seen = calloc(nset + 1, 1);
+    size_t i, c = 0;
+    if (!seen)
+        return 0;
+    for (i = 0; i < n; i++) {
+        size_t lo = 0, hi = nset;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (set[mid] < h[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < nset && set[lo] == h[i] && !seen[lo]) {
+            seen[lo] = 1;
+            c++;
+        }
+    }
+    free(seen);
+    return c;
+}

@@ -22,6 +22,11 @@ size_t fp_winnow(const uint64_t *h, size_t n, uint64_t *out);
 size_t fp_unique(uint64_t *h, size_t n);
 /* |a ∩ b| for sorted unique arrays. */
 size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+/* How many of the sorted unique set are among h[0..n) (any order, with
+ * repeats): the draft's shingles found in a candidate, without sorting the
+ * candidate's (which may be long). */
+size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
+                    size_t n);
 /* The XF: term for a fingerprint: "XF:" + 12 hex digits; out >= 16. */
 void fp_term(uint64_t h, char out[16]);
 #endif

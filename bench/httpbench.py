@@ -86,6 +86,7 @@ def similar(port, ddir):
     trad = set(l.strip() for l in open(os.path.join(ddir, 'to-traditional.txt')))
     lat = []
     bad = top1 = top1_trad = 0
+    statuses = collections.Counter()
     box = [None]
     for name in sorted(src):
         body = open(os.path.join(ddir, name), 'rb').read()
@@ -93,8 +94,11 @@ def similar(port, ddir):
         st, data = request(box, port, 'POST', '/api/similar', body,
                            {'Content-Type': 'text/plain; charset=utf-8'})
         lat.append((time.perf_counter() - t0) * 1000.0)
+        statuses[st] += 1
         if st != 200:
             bad += 1
+            if bad == 1:
+                sys.stderr.write('similar: %s answered %d: %s\n' % (name, st, data[:200]))
             continue
         try:
             hits = json.loads(data).get('hits') or []
@@ -106,7 +110,8 @@ def similar(port, ddir):
             if name in trad:
                 top1_trad += 1
     print('similar: n=%d p50_ms=%.3f p99_ms=%.3f non200=%d top1=%d top1_trad=%d of_trad=%d'
-          % (len(lat), pct(lat, 50), pct(lat, 99), bad, top1, top1_trad, len(trad)))
+          ' statuses=%s' % (len(lat), pct(lat, 50), pct(lat, 99), bad, top1, top1_trad,
+                           len(trad), ','.join('%s:%d' % kv for kv in sorted(statuses.items()))))
 
 
 def main():

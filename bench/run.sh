@@ -17,6 +17,10 @@
 # 0: no x20; 1: x20 always), BENCH_OUT (default bench/RESULTS.md).
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ENV_SETTINGS=
+for v in SHARED BIN BENCH_DURATION BENCH_BUDGET BENCH_SCALE; do
+    eval "_x=\${$v:-}"; [ -n "$_x" ] && ENV_SETTINGS="$ENV_SETTINGS$v=$_x "
+done
 SHARED=${SHARED:-$ROOT/../shared}
 CORPUS=$SHARED/corpus
 MANIFEST=$SHARED/corpus-manifest.jsonl
@@ -86,19 +90,23 @@ free_port() {
 
 # wait_http PORT PATH SECONDS: until PATH answers 200
 wait_http() {
-    $PY - "$1" "$2" "$3" <<'EOF'
+    $PY - "$1" "$2" "$3" "$W/wait_http.last" <<'EOF'
 import http.client, sys, time
 port, path, secs = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 end = time.time() + secs
+last = 'no answer'
 while time.time() < end:
     try:
-        c = http.client.HTTPConnection('127.0.0.1', port, timeout=5)
+        c = http.client.HTTPConnection('127.0.0.1', port, timeout=10)
         c.request('GET', path)
-        if c.getresponse().status == 200:
+        r = c.getresponse()
+        if r.status == 200:
             sys.exit(0)
-    except OSError:
-        pass
+        last = 'GET %s answered %d %s' % (path, r.status, r.read()[:120])
+    except (OSError, http.client.HTTPException) as e:
+        last = 'GET %s: %s' % (path, e)
     time.sleep(0.2)
+open(sys.argv[4], 'w').write(last + ' (for %.0f s)' % secs)
 sys.exit(1)
 EOF
 }
@@ -116,7 +124,13 @@ start_ours() {
         sleep 0.1; _i=$((_i + 1))
     done
     OURS_PORT=$(tr -dc 0-9 < "$W/port" 2>/dev/null)
-    if [ -z "$OURS_PORT" ] || ! wait_http "$OURS_PORT" /healthz 30; then
+    START_WHY=
+    if [ -z "$OURS_PORT" ]; then
+        START_WHY="no port in $W/port after 60 s: $(tail -1 "$W/searchd.log")"
+    elif ! wait_http "$OURS_PORT" /healthz 120; then
+        START_WHY="port $OURS_PORT: $(cat "$W/wait_http.last" 2>/dev/null); log: $(tail -1 "$W/searchd.log")"
+    fi
+    if [ -n "$START_WHY" ]; then
         tail -5 "$W/searchd.log" | sed 's/^/  searchd: /'
         stop_ours; return 1
     fi
@@ -181,11 +195,7 @@ NDOCS=$(wc -l < "$MANIFEST")
 SRC_BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
 NFILES=$(find "$CORPUS" -type f | wc -l)
 info date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-_cmd="make bench"
-for v in SHARED BENCH_DURATION BENCH_BUDGET BENCH_SCALE; do
-    eval "_x=\${$v:-}"; [ -n "$_x" ] && _cmd="$v=$_x $_cmd"
-done
-info command "$_cmd"
+info command "${ENV_SETTINGS}make bench"
 info nproc "$(nproc)"
 info cpu "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 info ram "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
@@ -348,7 +358,9 @@ if [ $OURS_OK = 1 ]; then
             || fail "ours: per-kind pass failed"
         log "  $(grep 'kinds: ours all' "$W/kinds.txt")"
         log "ours: /api/similar"
-        _s=$($PY "$B/httpbench.py" similar "$OURS_PORT" "$W/drafts" 2>&1 | tail -1)
+        $PY "$B/httpbench.py" similar "$OURS_PORT" "$W/drafts" > "$W/similar.txt" 2>&1
+        _s=$(grep '^similar: n=' "$W/similar.txt")
+        [ -n "$_s" ] || _s=$(tail -1 "$W/similar.txt")
         log "  $_s"
         case "$_s" in
         similar:*)
@@ -356,12 +368,12 @@ if [ $OURS_OK = 1 ]; then
                 res "sim_$_k" ours "$(echo "$_s" | tr ' ' '\n' | sed -n "s/^${_k}\(_ms\)\{0,1\}=//p")"
             done
             note "ours, /api/similar: $(echo "$_s" | cut -d' ' -f2-) (top1_trad = cross-script drafts found as their source)"
-            echo "$_s" | grep -q 'non200=0 ' || fail "ours: /api/similar answered non-200: $_s" ;;
+            echo "$_s" | grep -q 'non200=0 ' || fail "ours: /api/similar answered non-200: $_s; first: $(grep -v '^similar: n=' "$W/similar.txt" | head -1 | cut -c1-300)" ;;
         *) fail "ours: /api/similar bench failed: $_s" ;;
         esac
         stop_ours
     else
-        fail "ours: searchd did not start or does not answer /healthz"
+        fail "ours: searchd did not start or does not answer /healthz ($START_WHY)"
     fi
 fi
 
@@ -420,10 +432,14 @@ scale() {
             res "x${_n}_index_size_mb" groonga "$(mb "$(dusize "$W/gx$_n")")"
             log "  groonga x$_n: ${T_WALL}s, $(mb "$(dusize "$W/gx$_n")") MB"
             rm -f "$W/gx.grn"
-            if [ $HAVE_WRK = 1 ] && start_groonga "$W/gx$_n/db"; then
-                wrk -t1 -c1 -d3s -s "$B/cycle.lua" "http://127.0.0.1:$GRN_PORT" -- "$W/urls-groonga.txt" > /dev/null 2>&1
-                run_wrk groonga "$GRN_PORT" "$W/urls-groonga.txt" 1 "$SCALE_DUR" "x${_n}_"
-                stop_groonga
+            if [ $HAVE_WRK = 1 ]; then
+                if start_groonga "$W/gx$_n/db"; then
+                    wrk -t1 -c1 -d3s -s "$B/cycle.lua" "http://127.0.0.1:$GRN_PORT" -- "$W/urls-groonga.txt" > /dev/null 2>&1
+                    run_wrk groonga "$GRN_PORT" "$W/urls-groonga.txt" 1 "$SCALE_DUR" "x${_n}_"
+                    stop_groonga
+                else
+                    fail "groonga x$_n: the HTTP server did not start"
+                fi
             fi
         else
             fail "groonga x$_n: build failed"
@@ -440,10 +456,14 @@ scale() {
                 res "x${_n}_index_wall_s" ours "$T_WALL"
                 res "x${_n}_index_size_mb" ours "$(mb "$(dusize "$W/oursx$_n")")"
                 log "  ours x$_n: ${T_WALL}s, $(mb "$(dusize "$W/oursx$_n")") MB"
-                if [ $HAVE_WRK = 1 ] && start_ours "$W/oursx$_n"; then
-                    wrk -t1 -c1 -d3s -s "$B/cycle.lua" "http://127.0.0.1:$OURS_PORT" -- "$W/urls-ours.txt" > /dev/null 2>&1
-                    run_wrk ours "$OURS_PORT" "$W/urls-ours.txt" 1 "$SCALE_DUR" "x${_n}_"
-                    stop_ours
+                if [ $HAVE_WRK = 1 ]; then
+                    if start_ours "$W/oursx$_n"; then
+                        wrk -t1 -c1 -d3s -s "$B/cycle.lua" "http://127.0.0.1:$OURS_PORT" -- "$W/urls-ours.txt" > /dev/null 2>&1
+                        run_wrk ours "$OURS_PORT" "$W/urls-ours.txt" 1 "$SCALE_DUR" "x${_n}_"
+                        stop_ours
+                    else
+                        fail "ours x$_n: searchd did not start or does not answer /healthz ($START_WHY)"
+                    fi
                 fi
             fi
         fi

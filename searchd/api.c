@@ -29,7 +29,7 @@ extern const struct asset {
 #define SNIP_WIDTH 110
 #define FACET_MAX 30
 #define SIMILAR_TERMS 40
-#define SIMILAR_CANDIDATES 30
+#define SIMILAR_CANDIDATES 15
 
 static double now(void)
 {
@@ -700,8 +700,8 @@ static xs_query *similar_candidates(struct worker *w, struct qry *q,
     rs = malloc((a->n + 1) * sizeof *rs);
     if (!rs)
         return NULL;
-    /* look at most about 3000 terms, spread over the draft */
-    step = a->n > 3000 ? a->n / 3000 + 1 : 1;
+    /* look at about 1200 tokens at most, spread over the draft */
+    step = a->n > 1200 ? a->n / 1200 + 1 : 1;
     for (i = 0; i < a->n; i += step) {
         const struct ana_tok *t = &a->toks[i];
         if (t->kind != ANA_NGRAM && t->kind != ANA_LATIN && t->kind != ANA_NUMBER)
@@ -712,7 +712,7 @@ static xs_query *similar_candidates(struct worker *w, struct qry *q,
             if (a->toks[rs[k].tok].len == t->len &&
                 !memcmp(ana_term(a, &a->toks[rs[k].tok]), ana_term(a, t), t->len))
                 break;
-        if (k < n || n > 3000)
+        if (k < n || n > 800)
             continue;
         if (xs_reader_termfreq(w->r, ana_term(a, t), &rs[n].tf, &xe) != XS_OK ||
             rs[n].tf == 0)
@@ -800,7 +800,7 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
     }
     /* exact score: the share of the draft's shingles the candidate has */
     for (i = 0; i < xs_hits_count(hits) && nc < SIMILAR_CANDIDATES; i++) {
-        size_t dl, jl, cn, cu;
+        size_t dl, jl, cn;
         const char *d = xs_hits_data(hits, i, &dl);
         char *js;
         const char *ct = NULL;
@@ -811,9 +811,7 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
         cn = ct ? fp_shingles(ct, jl, &csh) : 0;
         free(js);
         if (cn != (size_t)-1 && cn > 0) {
-            double sim;
-            cu = fp_unique(csh, cn);
-            sim = (double)fp_overlap(sh, nu, csh, cu) / (double)nu;
+            double sim = (double)fp_contained(sh, nu, csh, cn) / (double)nu;
             if (sim > 0) {
                 json_t *h = json_object();
                 json_object_set(h, "id", json_object_get(doc, "id"));
