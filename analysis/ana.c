@@ -94,11 +94,8 @@ size_t ana_id_term(const char *id, char *out, size_t cap)
     }
 }
 
-int ana_is_alnum(uint32_t cp)
+int ana_is_alnum_slow(uint32_t cp)
 {
-    if (cp < 0x80)
-        return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-               (cp >= 'A' && cp <= 'Z');
     if (is_han(cp))
         return 0;
     /* kana and hangul are left to the n-gram layer? They are rare here:
@@ -197,8 +194,19 @@ static size_t fold_into(const char *s, size_t len, uint32_t **cpsp,
      * rare compatibility expansions (㈠ -> "(一)"): grow when needed */
     while (i < len) {
         uint32_t cp;
-        size_t cl = utf8_dec((const unsigned char *)s + i, len - i, &cp), fl, j;
-        const char *f = fold_cp(cp, &fl);
+        size_t cl, fl, j;
+        const char *f;
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80 && n < *capp) { /* ASCII: the common case, inline */
+            (*cpsp)[n] = b >= 'A' && b <= 'Z' ? b + 32u : b;
+            (*cstp)[n] = (uint32_t)i;
+            (*cenp)[n] = (uint32_t)(i + 1);
+            n++;
+            i++;
+            continue;
+        }
+        cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
+        f = fold_cp(cp, &fl);
         for (j = 0; j < fl;) {
             uint32_t fc;
             j += utf8_dec((const unsigned char *)f + j, fl - j, &fc);
@@ -359,11 +367,6 @@ size_t ana_join_han(uint32_t *cps, uint32_t *st, uint32_t *en, size_t n)
     return o;
 }
 
-int ana_is_space(uint32_t c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v' || c == 0x3000 || c == 0xA0 || (c >= 0x2000 && c <= 0x200B);
-}
 
 int ana_text(struct ana *a, const char *s, size_t len, size_t base, int flags)
 {

@@ -98,7 +98,18 @@ size_t ana_id_term(const char *id, char *out, size_t cap);
 size_t ana_join_han(uint32_t *cps, uint32_t *start, uint32_t *end, size_t n);
 /* White space (after folding)? It separates words but, unlike punctuation,
  * leaves no hole in the positions. */
-int ana_is_space(uint32_t cp);
+static inline int ana_is_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v' || c == 0x3000 || c == 0xA0 || (c >= 0x2000 && c <= 0x200B);
+}
 /* Is cp (folded) part of a Latin/number word? */
-int ana_is_alnum(uint32_t cp);
+int ana_is_alnum_slow(uint32_t cp);
+static inline int ana_is_alnum(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+               (cp >= 'A' && cp <= 'Z');
+    return ana_is_alnum_slow(cp);
+}
 #endif

@@ -144,12 +144,6 @@ int is_hspace(uint32_t cp)
            (cp >= 0x2000 && cp <= 0x200B);
 }
 
-int is_han(uint32_t cp)
-{
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-           (cp >= 0x20000 && cp <= 0x3134F) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           cp == 0x3007;
-}
 
 /* NFKC_Casefold of one code point into UTF-8; returns bytes (<= 18). */
 static size_t nfkc_one(const UNormalizer2 *n2, uint32_t cp, char *out, size_t cap)

@@ -32,7 +32,12 @@ const char *fold_cp(uint32_t cp, size_t *len);
 char *fold_str(const char *s, size_t len, size_t *outlen);
 
 /* Is cp a Han (CJK ideograph) character? (after folding) */
-int is_han(uint32_t cp);
+static inline int is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x3134F) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           cp == 0x3007;
+}
 /* 0-9 for an ASCII or full-width digit, else -1. */
 int digit_value(uint32_t cp);
 /* 0-9 for a Chinese digit (〇 ○ ◯ 零 一 二 ... 九), else -1. */

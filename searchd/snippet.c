@@ -4,6 +4,7 @@
  * the folded characters, and the marks are put around the original bytes,
  * so a Simplified query highlights the Traditional text it matched, and a
  * phrase or word is marked whole. */
+#define _GNU_SOURCE
 #include "searchd/snippet.h"
 #include "analysis/fold.h"
 #include "common/buf.h"
@@ -110,7 +111,10 @@ static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
                     sp_add(out, i, j);
                     break;
                 }
-                if (u->kind == QHL_STEM && stem && u->len <= wl && u->s[0] == w[0]) {
+                /* stems are (nearly always) prefixes of their words:
+                 * stem only a word that starts like the stem */
+                if (u->kind == QHL_STEM && stem && u->len <= wl &&
+                    !memcmp(u->s, w, u->len < 3 ? u->len : 3)) {
                     if (!stemmed) {
                         sl = xs_stem_word((xs_stem *)stem, w, wl, st, sizeof st);
                         stemmed = 1;
@@ -196,8 +200,63 @@ static int is_break(uint32_t c)
            c == '!' || c == '?' || c == 0xFF1B || c == ';';
 }
 
+static char *snip_window(const char *text, size_t len, size_t full,
+                         int cut_before, const struct qry *q, void *stem,
+                         size_t width, int *found);
+
+static size_t char_start(const char *t, size_t i)
+{
+    while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
 char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
                 size_t width)
+{
+    static const size_t steps[] = {6 << 10, 64 << 10};
+    int found = 0;
+    size_t k, at = (size_t)-1;
+    /* the earliest place a highlight string occurs as written (most
+     * documents are in the query's script and case): fold a few KB around
+     * it instead of the text up to it */
+    for (k = 0; q && k < q->nhl; k++) {
+        const char *m;
+        if (q->hl[k].kind == QHL_STEM || q->hl[k].len < 2)
+            continue;
+        m = memmem(text, len, q->hl[k].s, q->hl[k].len);
+        if (m && (size_t)(m - text) < at)
+            at = (size_t)(m - text);
+    }
+    if (at != (size_t)-1 && len > 8192) {
+        size_t a = char_start(text, at > 2048 ? at - 2048 : 0);
+        size_t b = char_start(text, at + 6144 < len ? at + 6144 : len);
+        char *r = snip_window(text + a, b - a, len - a, a > 0, q, stem, width, &found);
+        if (found || !r)
+            return r;
+        free(r);
+    }
+    /* else: look at the start first, the whole text (up to SNIP_SCAN_MAX)
+     * only when the start has no match */
+    for (k = 0; q && k < sizeof steps / sizeof steps[0]; k++) {
+        size_t first = steps[k];
+        char *r;
+        if (len <= first)
+            break;
+        first = char_start(text, first);
+        r = snip_window(text, first, len, 0, q, stem, width, &found);
+        if (found || !r)
+            return r;
+        free(r);
+    }
+    return snip_window(text, len, len, 0, q, stem, width, &found);
+}
+
+/* The best passage within the first len bytes of a text of full bytes;
+ * cut_before: text is itself a piece cut out of a longer one. */
+static char *snip_window(const char *text, size_t len, size_t full,
+                         int cut_before, const struct qry *q, void *stem,
+                         size_t width, int *found)
 {
     uint32_t *c, *st, *en;
     size_t n, i, best = 0, bestc = 0, bestw = 0, from, to, k;
@@ -217,6 +276,7 @@ char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
     n = ana_join_han(c, st, en, n);
     if (q)
         find_spans(c, n, q, stem, &sp);
+    *found = sp.n > 0;
     /* the window holding the most distinct matches (ties: more marked
      * characters, then the earliest) */
     for (i = 0; i < sp.n; i++) {
@@ -251,10 +311,10 @@ char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
     for (k = 0; k < sp.n; k++) /* never cut a marked word or phrase */
         if (sp.v[k].a < to && sp.v[k].b > to)
             to = sp.v[k].b;
-    if (from > 0)
+    if (from > 0 || cut_before)
         buf_adds(&b, "…");
     emit(&b, text, st, en, from, to, &sp, 1);
-    if (to < n)
+    if (to < n || len < full)
         buf_adds(&b, "…");
     free(c);
     free(sp.v);

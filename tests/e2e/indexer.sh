@@ -383,8 +383,9 @@ else
     nb=$(jq -r '.total' "$TMP/h.bad")
     if [ "$nb" = 0 ]; then
         # the message names the file with its bytes escaped (\xNN)
-        check "non-UTF-8 file name: rejected with a reason ($(reason '\xd6\xd0\xce\xc4\xc3\xfb.txt'))" \
-            test -n "$(reason '\xd6\xd0\xce\xc4\xc3\xfb.txt')"
+        # (awk -v reads backslash escapes: double them)
+        check "non-UTF-8 file name: rejected with a reason ($(reason '\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt'))" \
+            test -n "$(reason '\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt')"
     else
         bid=$(jq -r '.hits[0].id' "$TMP/h.bad")
         check "non-UTF-8 file name: indexed with a valid UTF-8 id (got: $bid)" sh -c \
