@@ -33,7 +33,10 @@ endif
 DEB_PKGS := build-essential pkg-config libxapian-dev xapian-tools libicu-dev \
 	libopencc-dev libopencc-data opencc python3-jieba libmicrohttpd-dev \
 	libjansson-dev libxml2-dev zlib1g-dev curl wrk groonga-bin sqlite3 \
-	chromium nodejs npm
+	chromium jq time systemd
+# Node.js and npm (for the browser test's playwright-core) are taken from
+# Debian only when the machine has no node/npm of its own.
+NODE_PKGS := nodejs npm
 
 BIN := $(BUILD)/bin
 common_SRC := $(wildcard common/*.c)
@@ -112,7 +115,8 @@ bench: all
 run: deps all
 	sh tests/tools/run.sh
 deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done; \
+	  command -v npm >/dev/null 2>&1 || echo $(NODE_PKGS)); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
