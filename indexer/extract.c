@@ -1023,5 +1023,10 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         err_set(e, -1, "extract: no record in '%s'", relpath);
         return -1;
     }
+    if (out->n == before + 1 && out->v[before].key) {
+        /* one record in the file: its id is the path alone (API.md) */
+        free(out->v[before].key);
+        out->v[before].key = NULL;
+    }
     return 0;
 }

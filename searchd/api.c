@@ -9,6 +9,7 @@
 #include "analysis/fp.h"
 #include "common/buf.h"
 #include "indexer/docbuild.h"
+#include "searchd/cache.h"
 #include "searchd/portal.h"
 #include "searchd/snippet.h"
 #include <ctype.h>
@@ -965,6 +966,14 @@ static void do_stats(struct worker *w, struct api_reply *out)
     json_object_set_new(r, "shards", sh);
     json_object_set_new(r, "schema", json_string(XS_SCHEMA_VERSION));
     json_object_set_new(r, "uptime_s", json_real(now() - api_stats.started));
+    {
+        unsigned long ch, cm;
+        size_t cn, cb;
+        cache_stats(&ch, &cm, &cn, &cb);
+        json_object_set_new(r, "cache", json_pack("{s:I,s:I,s:I,s:I}", "hits",
+                            (json_int_t)ch, "misses", (json_int_t)cm, "entries",
+                            (json_int_t)cn, "bytes", (json_int_t)cb));
+    }
     reply_json(out, 200, r);
 }
 
@@ -1076,6 +1085,9 @@ static int serve_asset(const char *name, struct api_reply *out)
     return 0;
 }
 
+static void api_dispatch(struct worker *w, const struct api_req *rq,
+                         struct api_reply *out);
+
 void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *out)
 {
     const char *p = rq->path;
@@ -1152,6 +1164,45 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
                   "time, try again when the indexer has finished");
         return;
     }
+    /* repeated requests: the same answer, on the same revision */
+    if (get && (!strcmp(p, "/api/search") || !strcmp(p, "/api/lookup") ||
+                !strcmp(p, "/"))) {
+        char *pj = json_dumps(rq->params, JSON_COMPACT | JSON_SORT_KEYS);
+        struct cache_hit ch;
+        char *key = NULL;
+        size_t kl = 0;
+        if (pj) {
+            key = malloc(strlen(pj) + strlen(p) + strlen(w->stamp) + 48);
+            if (key)
+                kl = (size_t)sprintf(key, "%lu|%s|%s|%s",
+                                     xs_reader_revision(w->r), w->stamp, p, pj);
+            free(pj);
+        }
+        if (key && cache_get(key, kl, &ch)) {
+            out->endpoint = !strcmp(p, "/") ? "portal" : p + 5;
+            out->status = ch.status;
+            out->ctype = ch.ctype;
+            out->body = ch.body;
+            out->len = ch.len;
+            out->is_page = ch.is_page;
+            free(key);
+            return;
+        }
+        api_dispatch(w, rq, out);
+        if (key && out->status == 200 && out->body)
+            cache_put(key, kl, out->body, out->len, out->ctype, out->status,
+                      out->is_page);
+        free(key);
+        return;
+    }
+    api_dispatch(w, rq, out);
+}
+
+/* The handlers that need the index (after the checks of api_handle). */
+static void api_dispatch(struct worker *w, const struct api_req *rq,
+                         struct api_reply *out)
+{
+    const char *p = rq->path;
     if (!strcmp(p, "/api/search")) {
         json_t *res;
         out->endpoint = "search";

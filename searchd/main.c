@@ -1,6 +1,7 @@
 /* main.c - searchd: options, signals, start and stop the HTTP server
  * (http.c) that answers API.md over the index written by the indexer. */
 #include "analysis/ana.h"
+#include "searchd/cache.h"
 #include "searchd/http.h"
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +31,8 @@ static void usage(FILE *f)
 "                     (default 4)\n"
 "  --max-conn N       concurrent connections (default 512)\n"
 "  --access-log FILE  one line per request; '-' = stderr (default), 'off'\n"
+"  --cache-mb N       answers to repeated searches kept, in MB (default 64;\n"
+"                     0 = no cache); never served across index revisions\n"
 "  --help             this text\n"
 "\n"
 "Stops cleanly on SIGTERM or SIGINT (requests in flight are answered).\n");
@@ -44,6 +47,7 @@ int main(int argc, char **argv)
         {"threads", required_argument, 0, 't'},
         {"max-conn", required_argument, 0, 'm'},
         {"access-log", required_argument, 0, 'a'},
+        {"cache-mb", required_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *dbs[64], *listen = "127.0.0.1:8080", *portfile = NULL,
@@ -71,6 +75,7 @@ int main(int argc, char **argv)
         case 't': cf.threads = atoi(optarg); break;
         case 'm': cf.max_conn = atoi(optarg); break;
         case 'a': alog = optarg; break;
+        case 'c': cache_config((size_t)atol(optarg), 4096); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
