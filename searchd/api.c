@@ -28,6 +28,7 @@ extern const struct asset {
 } assets[];
 
 #define SNIP_WIDTH 110
+#define SEARCH_TIME_LIMIT 2.0 /* seconds of matching per request, at most */
 #define FACET_MAX 30
 #define SIMILAR_TERMS 40
 #define SIMILAR_CANDIDATES 15
@@ -557,6 +558,7 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     o.facet_slots = facets;
     o.nfacets = 3;
     o.want_data = 1;
+    o.time_limit = SEARCH_TIME_LIMIT;
     if (run_search(w, &o, &hits, out) < 0) {
         qry_release(&s.q);
         return -1;

@@ -1015,6 +1015,8 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             enq.set_weighting_scheme(Xapian::BM25Weight(
                 o->bm25_k1 > 0 ? o->bm25_k1 : 1.0, 0, 1,
                 o->bm25_b > 0 ? std::min(o->bm25_b, 1.0) : 0.5, 0.5));
+        if (o->time_limit > 0)
+            enq.set_time_limit(o->time_limit);
         if (o->sort == XS_SORT_VALUE_DESC)
             enq.set_sort_by_value_then_relevance(o->sort_slot, true);
         else if (o->sort == XS_SORT_VALUE_ASC)

@@ -264,6 +264,9 @@ typedef struct xs_search_opts {
     double bm25_k1, bm25_b;   /* 0 = Xapian's defaults                    */
     int want_data;            /* copy document data of each hit           */
     unsigned nvalues;         /* copy values 0..nvalues-1 (<= 256)        */
+    double time_limit;        /* seconds; 0 = none. Past it Xapian stops
+                                 looking at more matches (totals and facet
+                                 counts become estimates) */
 } xs_search_opts;
 
 xs_rc xs_search(xs_reader *r, const xs_search_opts *o, xs_hits **out,
