@@ -61,38 +61,6 @@ size_t fp_unique(uint64_t *h, size_t n)
     return m;
 }
 
-size_t fp_winnow(const uint64_t *h, size_t n, uint64_t *out)
-{
-    size_t i, m = 0, last = (size_t)-1;
-    if (n == 0)
-        return 0;
-    if (n <= FP_W) { /* short text: its minimum */
-        size_t b = 0;
-        for (i = 1; i < n; i++)
-            if (h[i] <= h[b])
-                b = i;
-        out[0] = h[b];
-        return 1;
-    }
-    for (i = 0; i + FP_W <= n; i++) {
-        size_t b = i, j;
-        if (last != (size_t)-1 && last >= i) {
-            /* the previous minimum is still inside: only the new one can win */
-            b = last;
-            if (h[i + FP_W - 1] <= h[b])
-                b = i + FP_W - 1;
-        } else {
-            for (j = i + 1; j < i + FP_W; j++)
-                if (h[j] <= h[b])
-                    b = j;
-        }
-        if (b != last)
-            out[m++] = h[b];
-        last = b;
-    }
-    return fp_unique(out, m);
-}
-
 size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 {
     size_t i = 0, j = 0, c = 0;
@@ -110,10 +78,6 @@ size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
     return c;
 }
 
-void fp_term(uint64_t h, char out[16])
-{
-    snprintf(out, 16, "XF:%012llx", (unsigned long long)(h >> 16));
-}
 
 size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
                     size_t n)

@@ -1,23 +1,20 @@
-/* fp.h - fingerprints for the "already published?" check (DESIGN.md §6):
+/* fp.h - shingles for the "already published?" check (DESIGN.md §6):
  * 8-character shingles over the content characters of FOLDED text (Han,
  * letters, digits; spaces and punctuation ignored, so layout and script do
- * not matter), hashed; winnowing (window 16) picks the fingerprints stored
- * as XF: terms, guaranteeing that any shared run of 23+ content characters
- * shares a fingerprint. The exact score is the share of the draft's
- * shingles found in a candidate. Used by the indexer and searchd. */
+ * not matter), hashed. The score of a candidate is the share of the
+ * draft's shingles found in it. (Candidates come from the index's own
+ * n-gram layer: the draft's rarest bigrams and words; see searchd/api.c.)
+ * Used by searchd and the tests. */
 #ifndef ANALYSIS_FP_H
 #define ANALYSIS_FP_H
 #include <stddef.h>
 #include <stdint.h>
 
 #define FP_K 8
-#define FP_W 16
 
 /* All shingle hashes of s (UTF-8, original text; folded inside), in text
  * order. *out malloc'd (free it); returns the count ((size_t)-1 on OOM). */
 size_t fp_shingles(const char *s, size_t len, uint64_t **out);
-/* Winnow n hashes into out (room for n); returns the count, distinct. */
-size_t fp_winnow(const uint64_t *h, size_t n, uint64_t *out);
 /* Sort and remove duplicates in place; returns the new count. */
 size_t fp_unique(uint64_t *h, size_t n);
 /* |a ∩ b| for sorted unique arrays. */
@@ -27,6 +24,4 @@ size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
  * candidate's (which may be long). */
 size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
                     size_t n);
-/* The XF: term for a fingerprint: "XF:" + 12 hex digits; out >= 16. */
-void fp_term(uint64_t h, char out[16]);
 #endif
