@@ -8,33 +8,43 @@
  * S, Z, W, T) and PREFIX + ':' + value for boolean prefixes (two or more
  * capitals: XC:, XU: ...), so a value can never be mistaken for a prefix.
  *
- *   content terms (ranked; from the body; the title gets the same terms with
- *   prefix S in front of each, e.g. S信息, SW信息, Sfreedom)
- *     <c>        one Han character (folded: NFKC, case, Traditional->Simplified)
- *                positionless except at the two edges of each Han run
- *     <cc>       Han character bigram, positional: the recall/phrase layer
- *     W<word>    jieba dictionary word (and the dictionary words inside it),
- *                positionless: the ranking layer
+ *   content terms (ranked). The body layer is made from the title and the
+ *   text; the title alone gets the same terms again with prefix S in front
+ *   (S信, S信息, SW信息, Sfreedom, SZinform). Positions: one per Han
+ *   character and per Latin word; punctuation leaves a hole of one position
+ *   (no phrase matches across it), white space does not; white space between
+ *   two Han characters is dropped (one run across a line break).
+ *     <c>        one Han character (folded: NFKC, case, Traditional->Simplified
+ *                per character), positional: exact phrases are checked here
+ *     <cc>       Han bigram, positionless: a 2-character string is exactly its
+ *                bigram; longer strings AND their bigrams (selective lists)
+ *                with the phrase of characters
+ *     W<word>    jieba dictionary word (2-16 characters) and the dictionary
+ *                words inside it, positionless: the ranking layer
  *     <latin>    lower-cased Latin word or number, positional, unstemmed
- *     Z<stem>    Snowball English stem of a Latin word, positionless
- *     T<docno>   normalised document number (analysis/docno.h), positional
+ *     Z<stem>    Snowball English stem, positionless, only when the stem
+ *                differs from the word (queries look for Z<stem> OR <stem>)
+ *     T<docno>   normalised document number met in the text, positionless
+ *     ST<docno>  the document's own number (its metadata), positionless
  *   boolean terms (filters; wdf 0)
- *     Q:<id>     unique id: the API id, or "#" + 32 hex of its SHA-256-ish
- *                hash when the id would pass Xapian's 245-byte term limit
- *     XP:<path>  the source file (several records of one file share it)
- *     XC:<cat>   category, one term per hierarchy level: 行政, 行政＞環境部 ...
- *                (and the whole path); folded (Simplified, NFKC)
- *     XU:<unit>  issuing unit (folded)
+ *     Q:<id>     unique id: the API id, or "Q:#" + 32 hex digits of a hash
+ *                when the id would pass Xapian's 245-byte term limit
+ *     XP:<path>  the source file as written (absent when too long)
+ *     XC:<cat>   category, folded: the whole path, every path prefix and every
+ *                segment (行政＞環境部＞氣候變遷目 -> 行政, 行政>环境部, 环境部 ...)
+ *     XU:<unit>  issuing unit, folded; joint issuers also each alone
  *     XY:<yyyy>  year
  *     XL:<lang>  zh-Hans | zh-Hant | en
- *     XD:<docno> normalised document number (exact lookup)
+ *     XD:<docno> normalised document number of the document (exact lookup);
+ *                each number of a joint issue
  *   values (slots)
  *     0 XS_SLOT_DATE     "YYYYMMDD" (sort by date, from/to ranges)
  *     1 XS_SLOT_YEAR     "YYYY" (facet; year ranges)
  *     2 XS_SLOT_CATEGORY category as written (facet)
  *     3 XS_SLOT_UNIT     unit as written (facet)
  *     4 XS_SLOT_LANG     lang (facet)
- *     5 XS_SLOT_FILE     "size mtime hash" of the source file (incremental runs)
+ *     5 XS_SLOT_FILE     "size mtime hash relpath" of the source file
+ *                        (incremental runs: what changed, what vanished)
  *     6 XS_SLOT_ID       the API id (full, never hashed)
  *     7 XS_SLOT_DATEASC  "YYYYMMDD", or "99999999" when undated (oldest-first
  *                        sort puts undated documents last)
@@ -44,8 +54,8 @@
  *     a newline, then the extracted text as it is (UTF-8): snippets and
  *     /api/doc read the text without a JSON parse of it
  *   user metadata
- *     "schema"  "1": a reader or writer meeting another value refuses the
- *               index with XS_ESCHEMA ("rebuild with --full")
+ *     "schema"  XS_SCHEMA_VERSION: a reader or writer meeting another value
+ *               refuses the index with XS_ESCHEMA ("rebuild with --full")
  *     "last_run" ISO time of the last committed indexer run
  * ============================================================================
  *
