@@ -788,7 +788,7 @@ static void usage(FILE *f)
 "  --max-file-mb N    larger files (or .gz expanding beyond it) are rejected\n"
 "                     (default: 32)\n"
 "  --profiles DIR     extra ingest profiles (*.conf) beside the built-in ones\n"
-"  --flush N          documents per Xapian flush in --full runs (default: 1000)\n"
+"  --flush N          documents per Xapian flush in --full runs (default: 100)\n"
 "  --quiet            no progress, only rejections and the summary\n"
 "  --help             this text\n"
 "\n"
@@ -822,7 +822,7 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.o.threads = 2;
     r.o.max_bytes = (size_t)32 << 20;
-    r.o.flush = 1000;
+    r.o.flush = 100;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
         case 'd': r.o.db = optarg; break;
