@@ -618,6 +618,18 @@ static void put_chip(struct page *pg, const struct state *next,
     put(pg, "</span></a></li>\n");
 }
 
+
+/* The same search without any filter (query, sort and language kept). */
+static struct state unfiltered(const struct state *st)
+{
+    struct state none = *st;
+    none.ncat = none.nunit = 0;
+    none.year[0] = 0;
+    none.from = none.to = none.lang = NULL;
+    none.page = 1;
+    return none;
+}
+
 static void put_active_filters(struct page *pg, const struct state *st)
 {
     struct state next, none;
@@ -668,11 +680,7 @@ static void put_active_filters(struct page *pg, const struct state *st)
         put_chip(pg, &next, pg->en ? "Language" : "语言",
                  lang_name(pg, st->lang));
     }
-    none = *st;
-    none.ncat = none.nunit = 0;
-    none.year[0] = 0;
-    none.from = none.to = none.lang = NULL;
-    none.page = 1;
+    none = unfiltered(st);
     put(pg, "<li><a class=\"clear\" href=\"");
     put_search_url(pg, &none);
     put(pg, "\">");
@@ -949,11 +957,7 @@ static void put_results(struct page *pg, const struct state *st,
         tr(pg, "减少检索词或筛选条件。", "Use fewer words or filters.");
         put(pg, "</li>\n");
         if (state_filtered(st)) {
-            struct state none = *st;
-            none.ncat = none.nunit = 0;
-            none.year[0] = 0;
-            none.from = none.to = none.lang = NULL;
-            none.page = 1;
+            struct state none = unfiltered(st);
             put(pg, "<li><a href=\"");
             put_search_url(pg, &none);
             put(pg, "\">");
