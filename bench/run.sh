@@ -111,10 +111,12 @@ sys.exit(1)
 EOF
 }
 
-# start_ours DB: starts searchd, sets OURS_PID and OURS_PORT; 0 when it answers
+# start_ours DB [cache]: starts searchd (its result cache off unless "cache"),
+# sets OURS_PID and OURS_PORT; 0 when it answers
 start_ours() {
     rm -f "$W/port"
-    "$BIN/searchd" --db "$1" --listen 127.0.0.1:0 --port-file "$W/port" $SD_OPTS \
+    _co=$SD_CACHE_OFF; [ "${2:-}" = cache ] && _co=
+    "$BIN/searchd" --db "$1" --listen 127.0.0.1:0 --port-file "$W/port" $SD_OPTS $_co \
         > "$W/searchd.log" 2>&1 &
     OURS_PID=$!
     _i=0
@@ -141,11 +143,13 @@ stop_ours() {
     OURS_PID=
 }
 
-# start_groonga DB: HTTP server on a free port, query cache off; sets GRN_PORT
+# start_groonga DB [cache]: HTTP server on a free port, query cache off unless
+# "cache" (then 1000 entries: the whole query set); sets GRN_PORT
 start_groonga() {
     GRN_PORT=$(free_port)
+    _cl=0; [ "${2:-}" = cache ] && _cl=1000
     groonga -s --protocol http --bind-address 127.0.0.1 -p "$GRN_PORT" \
-        --cache-limit 0 "$1" > "$W/groonga-server.log" 2>&1 &
+        --cache-limit $_cl "$1" > "$W/groonga-server.log" 2>&1 &
     GRN_PID=$!
     if ! wait_http "$GRN_PORT" /d/status 30; then
         stop_groonga; return 1
@@ -232,13 +236,16 @@ OURS_OK=0
 if [ -x "$BIN/indexer" ] && [ -x "$BIN/searchd" ]; then OURS_OK=1; else
     fail "our programs are not built ($BIN/indexer, $BIN/searchd): no figures for ours"
 fi
-FULL_FLAG=; INCR_FLAG=; QUIET_FLAG=; SD_OPTS=
+FULL_FLAG=; INCR_FLAG=; QUIET_FLAG=; SD_OPTS=; SD_CACHE_OFF=
 if [ $OURS_OK = 1 ]; then
     _h=$("$BIN/indexer" --help 2>&1)
     echo "$_h" | grep -q -- '--full' && FULL_FLAG=--full
     echo "$_h" | grep -q -- '--incremental' && INCR_FLAG=--incremental
     echo "$_h" | grep -q -- '--quiet' && QUIET_FLAG=--quiet
-    "$BIN/searchd" --help 2>&1 | grep -q -- '--access-log' && SD_OPTS="--access-log off"
+    _h=$("$BIN/searchd" --help 2>&1)
+    echo "$_h" | grep -q -- '--access-log' && SD_OPTS="--access-log off"
+    # result caches off for the main figures (the query set repeats); on in one run
+    echo "$_h" | grep -q -- '--cache-mb' && SD_CACHE_OFF="--cache-mb 0"
 fi
 
 # index_ours NAME DB ROOT [FLAG]: 0 when the indexer exited 0 or 1
@@ -372,6 +379,14 @@ if [ $OURS_OK = 1 ]; then
         *) fail "ours: /api/similar bench failed: $_s" ;;
         esac
         stop_ours
+        if [ $HAVE_WRK = 1 ] && [ -n "$SD_CACHE_OFF" ]; then
+            log "ours: 8 connections with the result cache on (default size)"
+            if start_ours "$W/ours1" cache; then
+                wrk -t2 -c2 -d5s -s "$B/cycle.lua" "http://127.0.0.1:$OURS_PORT" -- "$W/urls-ours.txt" > /dev/null 2>&1
+                run_wrk ours "$OURS_PORT" "$W/urls-ours.txt" 8 "$DUR" "c"
+                stop_ours
+            fi
+        fi
     else
         fail "ours: searchd did not start or does not answer /healthz ($START_WHY)"
     fi
@@ -388,6 +403,12 @@ if [ $GRN_OK = 1 ] && [ $HAVE_WRK = 1 ]; then
             || fail "groonga: per-kind pass failed"
         log "  $(grep 'kinds: groonga all' "$W/kinds.txt")"
         stop_groonga
+        log "groonga: 8 connections with the query cache on (1000 entries)"
+        if start_groonga "$W/g1/db" cache; then
+            wrk -t2 -c2 -d5s -s "$B/cycle.lua" "http://127.0.0.1:$GRN_PORT" -- "$W/urls-groonga.txt" > /dev/null 2>&1
+            run_wrk groonga "$GRN_PORT" "$W/urls-groonga.txt" 8 "$DUR" "c"
+            stop_groonga
+        fi
     else
         fail "groonga: the HTTP server did not start"
     fi
