@@ -27,16 +27,25 @@ size_t fp_shingles(const char *s, size_t len, uint64_t **out)
         *out = h;
         return 0;
     }
-    for (i = 0; i + FP_K <= m; i++) {
-        uint64_t x = 1469598103934665603ULL;
+    {
+        /* a rolling polynomial hash over FP_K characters (one multiply per
+         * character: candidates can be long), then mixed */
+        const uint64_t B = 0x100000001b3ULL;
+        uint64_t x = 0, bk = 1;
         for (k = 0; k < FP_K; k++) {
-            x ^= c[i + k];
-            x *= 1099511628211ULL;
+            x = x * B + c[k] + 1;
+            bk *= B;            /* B^FP_K */
         }
-        x ^= x >> 29;           /* finalise: spread the low bits */
-        x *= 0xbf58476d1ce4e5b9ULL;
-        x ^= x >> 32;
-        h[i] = x;
+        for (i = 0;; i++) {
+            uint64_t y = x;
+            y ^= y >> 29;
+            y *= 0xbf58476d1ce4e5b9ULL;
+            y ^= y >> 32;
+            h[i] = y;
+            if (i + FP_K >= m)
+                break;
+            x = x * B + c[i + FP_K] + 1 - bk * (c[i] + 1);
+        }
     }
     free(c);
     *out = h;
@@ -82,24 +91,40 @@ size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
                     size_t n)
 {
-    unsigned char *seen = calloc(nset + 1, 1);
-    size_t i, c = 0;
-    if (!seen)
+    /* an open-addressing table of the set (small: a draft) with a seen
+     * flag per entry; one probe per candidate shingle */
+    size_t cap = 16, i, c = 0;
+    uint64_t *tab;
+    unsigned char *seen;
+    while (cap < nset * 2 + 2)
+        cap *= 2;
+    tab = malloc(cap * sizeof *tab);
+    seen = calloc(cap, 1);
+    if (!tab || !seen) {
+        free(tab);
+        free(seen);
         return 0;
+    }
+    /* 0 marks an empty slot; a shingle hashing to 0 is stored as 1 */
+    memset(tab, 0, cap * sizeof *tab);
+    for (i = 0; i < nset; i++) {
+        uint64_t v = set[i] ? set[i] : 1;
+        size_t j = (size_t)(v ^ (v >> 31)) & (cap - 1);
+        while (tab[j] && tab[j] != v)
+            j = (j + 1) & (cap - 1);
+        tab[j] = v;
+    }
     for (i = 0; i < n; i++) {
-        size_t lo = 0, hi = nset;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (set[mid] < h[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < nset && set[lo] == h[i] && !seen[lo]) {
-            seen[lo] = 1;
+        uint64_t v = h[i] ? h[i] : 1;
+        size_t j = (size_t)(v ^ (v >> 31)) & (cap - 1);
+        while (tab[j] && tab[j] != v)
+            j = (j + 1) & (cap - 1);
+        if (tab[j] && !seen[j]) {
+            seen[j] = 1;
             c++;
         }
     }
+    free(tab);
     free(seen);
     return c;
 }

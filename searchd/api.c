@@ -31,7 +31,7 @@ extern const struct asset {
 #define SEARCH_TIME_LIMIT 2.0 /* seconds of matching per request, at most */
 #define FACET_MAX 30
 #define SIMILAR_TERMS 40
-#define SIMILAR_CANDIDATES 15
+#define SIMILAR_CANDIDATES 10
 
 static double now(void)
 {

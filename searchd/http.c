@@ -113,9 +113,21 @@ static pthread_mutex_t wmu = PTHREAD_MUTEX_INITIALIZER;
 static struct worker *all_workers[256];
 static size_t nworkers;
 
+/* Workers made at start-up (opening OpenCC and the index takes tens of
+ * milliseconds), handed to the pool threads as they take their first
+ * request, so no request pays for it. */
+static struct worker *ready[64];
+static size_t nready;
+
 static struct worker *thread_worker(void)
 {
     struct err e = {0};
+    if (tw)
+        return tw;
+    pthread_mutex_lock(&wmu);
+    if (nready)
+        tw = ready[--nready];
+    pthread_mutex_unlock(&wmu);
     if (tw)
         return tw;
     tw = calloc(1, sizeof *tw);
@@ -356,6 +368,15 @@ struct MHD_Daemon *http_start(const struct http_conf *cf, struct err *e)
         return NULL;
     }
     api_stats.started = now();
+    for (nready = 0; nready < (size_t)cf->threads && nready < 64; nready++) {
+        struct worker *w = calloc(1, sizeof *w);
+        if (!w || worker_init(w, cf->dbs, cf->ndbs, e) < 0) {
+            free(w);
+            break;
+        }
+        ready[nready] = w;
+        all_workers[nworkers++] = w;
+    }
     d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                              MHD_USE_ERROR_LOG,
                          0, NULL, NULL, handler, NULL,
