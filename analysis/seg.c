@@ -210,12 +210,16 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
         uint64_t h = FNV_OFF;
         for (j = 0; j <= SEG_MAXLEN; j++)
             wlogp[i][j] = -1e30f;
+        j = i;
         if (cps[i] < SEG_CHARS) {
+            /* the one-character step is a table lookup, not a hash probe */
             wlogp[i][1] = char_logp[cps[i]];
             if (!char_prefix[cps[i]])
                 continue;
+            h = hash_cp(h, cps[i]);
+            j = i + 1;
         }
-        for (j = i; j < n && j - i < SEG_MAXLEN; j++) {
+        for (; j < n && j - i < SEG_MAXLEN; j++) {
             struct slot *sl;
             h = hash_cp(h, cps[j]);
             sl = find(hash_fin(h), j - i + 1);
