@@ -47,7 +47,7 @@ static void *qalloc(struct qry *q, size_t n)
     return b->data + b->used - n;
 }
 
-static char *qstrdup(struct qry *q, const char *s, size_t n)
+char *qry_strdup(struct qry *q, const char *s, size_t n)
 {
     char *p = qalloc(q, n + 1);
     if (p) {
@@ -78,7 +78,7 @@ xs_query *qry_term(struct qry *q, const char *term, size_t len, unsigned wqf)
     xs_query *n = qry_node(q, XS_Q_TERM, 0);
     if (!n)
         return NULL;
-    n->term = qstrdup(q, term, len);
+    n->term = qry_strdup(q, term, len);
     n->term_len = len;
     n->wqf = wqf;
     return n->term ? n : NULL;
@@ -169,7 +169,7 @@ static void add_hl(struct qry *q, const char *s, size_t len, int kind)
         q->hl = np;
         q->hlcap = nc;
     }
-    q->hl[q->nhl].s = qstrdup(q, s, len);
+    q->hl[q->nhl].s = qry_strdup(q, s, len);
     q->hl[q->nhl].len = len;
     q->hl[q->nhl].kind = kind;
     if (q->hl[q->nhl].s)

@@ -56,4 +56,6 @@ char *qry_describe(const xs_query *q);
  * nodes live as long as the struct qry. */
 xs_query *qry_node(struct qry *q, xs_qop op, size_t nkids);
 xs_query *qry_term(struct qry *q, const char *term, size_t len, unsigned wqf);
+/* A NUL-terminated copy of s[0..n) in the query's arena (NULL on OOM). */
+char *qry_strdup(struct qry *q, const char *s, size_t n);
 #endif

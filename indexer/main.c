@@ -509,9 +509,8 @@ static int run_incremental(struct run *r, const char *genpath, size_t *deleted,
     char ts[40];
 
     if (xs_writer_open(genpath, 0, 0, &r->shared, &xe) != XS_OK) {
-        err_set(e, xe.rc == XS_ELOCKED ? -2 : -1, "cannot open the index '%s': %s%s",
-                genpath, xe.msg,
-                xe.rc == XS_ESCHEMA ? "" : "");
+        err_set(e, xe.rc == XS_ELOCKED ? -2 : -1, "cannot open the index '%s': %s",
+                genpath, xe.msg);
         return -1;
     }
     if (load_known(r, r->shared, e) < 0)
@@ -829,7 +828,11 @@ int main(int argc, char **argv)
         case 'i': want_inc = 1; break;
         case 'f': r.o.full = 1; break;
         case 't': r.o.threads = atoi(optarg); break;
-        case 'm': r.o.max_bytes = (size_t)atol(optarg) << 20; break;
+        case 'm': {
+            long mb = atol(optarg);
+            r.o.max_bytes = mb > 0 && mb <= 4096 ? (size_t)mb << 20 : 0;
+            break;
+        }
         case 'p': r.o.profiles = optarg; break;
         case 'F': r.o.flush = (unsigned)atoi(optarg); break;
         case 'q': r.o.quiet = 1; break;
@@ -858,7 +861,7 @@ int main(int argc, char **argv)
         return EXIT_FAILED;
     }
     if (r.o.threads < 1 || r.o.threads > 16 || r.o.max_bytes == 0) {
-        fprintf(stderr, "indexer: --threads must be 1..16 and --max-file-mb positive\n");
+        fprintf(stderr, "indexer: --threads must be 1..16 and --max-file-mb 1..4096\n");
         return EXIT_FAILED;
     }
     if (!realpath(r.o.root, rootreal)) {
@@ -918,9 +921,6 @@ int main(int argc, char **argv)
     if (gen && !r.o.full) {
         snprintf(p, sizeof p, "%s/%s", r.o.db, genname);
         rc = run_incremental(&r, p, &deleted, &e);
-        if (rc < 0 && e.code != -2 &&
-            strstr(e.msg, "rebuild with --full") == NULL && 0)
-            rc = -1;
     } else {
         rc = run_full(&r, r.o.db, gen, &e);
     }

@@ -13,6 +13,7 @@
 #include "searchd/portal.h"
 #include "searchd/snippet.h"
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,24 +97,43 @@ void worker_release(struct worker *w)
     memset(w, 0, sizeof *w);
 }
 
+/* Counts the index changes any worker has noticed: once one answer came
+ * from a newer revision, no later request is answered from an older one,
+ * whichever thread takes it (each thread otherwise checks at most every
+ * 0.5 s). A count, not a revision: a --full swap starts revisions anew. */
+static _Atomic unsigned long index_epoch;
+
 int worker_refresh(struct worker *w, struct err *e)
 {
     char st[256];
     double t = now();
+    int rc;
     if (!w->r)
         return worker_open(w, e);
-    if (t - w->last_check < 0.5)
+    if (t - w->last_check < 0.5 && w->epoch == index_epoch)
         return 0;
     w->last_check = t;
-    stub_stamp(w->dbs, w->ndbs, st, sizeof st);
-    if (strcmp(st, w->stamp)) /* a new generation: open it afresh */
-        return worker_open(w, e);
     {
-        xs_err xe;
-        if (xs_reader_reopen(w->r, NULL, &xe) != XS_OK)
-            return worker_open(w, e);
+        unsigned long ep = index_epoch;
+        int changed = 0;
+        stub_stamp(w->dbs, w->ndbs, st, sizeof st);
+        if (strcmp(st, w->stamp)) { /* a new generation: open it afresh */
+            rc = worker_open(w, e);
+            changed = 1;
+        } else {
+            xs_err xe;
+            if (xs_reader_reopen(w->r, &changed, &xe) == XS_OK) {
+                rc = 0;
+            } else {
+                rc = worker_open(w, e);
+                changed = 1;
+            }
+        }
+        if (rc == 0 && changed && w->epoch == ep)
+            ep = ++index_epoch;  /* first to see it: tell the others */
+        w->epoch = ep;
     }
-    return 0;
+    return rc;
 }
 
 /* ---- replies ------------------------------------------------------------ */
@@ -265,6 +285,17 @@ static xs_query *vrange(struct qry *q, unsigned slot, const char *lo, const char
     return n;
 }
 
+/* "YYYY-MM-DD" (checked) as the "YYYYMMDD" of XS_SLOT_DATE, in the arena. */
+static const char *date_value(struct qry *q, const char *d)
+{
+    char v[9];
+    memcpy(v, d, 4);
+    memcpy(v + 4, d + 5, 2);
+    memcpy(v + 6, d + 8, 2);
+    v[8] = 0;
+    return qry_strdup(q, v, 8);
+}
+
 /* Parse and validate the search parameters. 0, or -1 with a reply set. */
 static int search_parse(struct worker *w, const struct api_req *rq,
                         struct search_req *s, struct api_reply *out)
@@ -343,33 +374,29 @@ static int search_parse(struct worker *w, const struct api_req *rq,
                       "year must be a year such as 2013 or a range such as 2010-2015");
             goto fail;
         }
-        /* strings owned by the query's arena */
-        lo = (char *)qry_term(&s->q, "0000", 4, 1)->term;
-        hi = (char *)qry_term(&s->q, "0000", 4, 1)->term;
-        snprintf(lo, 5, "%04ld", a);
-        snprintf(hi, 5, "%04ld", b);
+        {
+            char ys[2][8];
+            snprintf(ys[0], sizeof ys[0], "%04ld", a);
+            snprintf(ys[1], sizeof ys[1], "%04ld", b);
+            lo = qry_strdup(&s->q, ys[0], 4);
+            hi = qry_strdup(&s->q, ys[1], 4);
+        }
+        if (!lo || !hi)
+            goto oom;
         f.v[f.n++] = vrange(&s->q, XS_SLOT_YEAR, lo, hi);
     }
     {
         const char *fr = param(rq, "from"), *to = param(rq, "to");
-        char *lo = NULL, *hi = NULL;
+        const char *lo = NULL, *hi = NULL;
         if ((fr && *fr && !is_iso_date(fr)) || (to && *to && !is_iso_date(to))) {
             reply_err(out, 400, "bad_parameter",
                       "from and to must be dates written YYYY-MM-DD, e.g. 2013-07-01");
             goto fail;
         }
-        if (fr && *fr) {
-            lo = (char *)qry_term(&s->q, "00000000", 8, 1)->term;
-            memcpy(lo, fr, 4);
-            memcpy(lo + 4, fr + 5, 2);
-            memcpy(lo + 6, fr + 8, 2);
-        }
-        if (to && *to) {
-            hi = (char *)qry_term(&s->q, "00000000", 8, 1)->term;
-            memcpy(hi, to, 4);
-            memcpy(hi + 4, to + 5, 2);
-            memcpy(hi + 6, to + 8, 2);
-        }
+        if (fr && *fr && !(lo = date_value(&s->q, fr)))
+            goto oom;
+        if (to && *to && !(hi = date_value(&s->q, to)))
+            goto oom;
         if (lo || hi)
             f.v[f.n++] = vrange(&s->q, XS_SLOT_DATE, lo, hi);
     }
@@ -383,6 +410,8 @@ static int search_parse(struct worker *w, const struct api_req *rq,
         }
     }
     return 0;
+oom:
+    reply_err(out, 500, "internal", "out of memory; try again");
 fail:
     qry_release(&s->q);
     return -1;

@@ -25,6 +25,7 @@ struct worker {
     size_t ndbs;
     char stamp[256];        /* identity of the stubs at open */
     double last_check;
+    unsigned long epoch;    /* index changes seen (api.c index_epoch) */
 };
 
 int worker_init(struct worker *w, const char *const *dbs, size_t ndbs,

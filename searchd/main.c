@@ -75,7 +75,13 @@ int main(int argc, char **argv)
         case 't': cf.threads = atoi(optarg); break;
         case 'm': cf.max_conn = atoi(optarg); break;
         case 'a': alog = optarg; break;
-        case 'c': cache_config((size_t)atol(optarg), 4096); break;
+        case 'c':
+            if (atol(optarg) < 0 || atol(optarg) > 65536) {
+                fprintf(stderr, "searchd: --cache-mb must be 0..65536\n");
+                return 2;
+            }
+            cache_config((size_t)atol(optarg), 4096);
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -20,7 +20,8 @@ run_one() {
   tp=$((tp + p)); tf=$((tf + f))
   if [ "$f" != 0 ]; then
     failed="$failed $name"
-    printf '%s\n' "$out" | tail -40 | sed "s|^|  $name: |"
+    printf '%s\n' "$out" | grep -E 'FAIL|not ok' | head -20 | sed "s|^|  $name: |"
+    printf '%s\n' "$out" | tail -20 | sed "s|^|  $name: |"
   fi
   printf '%-28s %s\n' "$name" "${line:-exit $rc}"
   printf '%s\n' "$out" | grep -E '^SKIP' | sed "s|^|  |"

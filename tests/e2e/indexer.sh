@@ -159,6 +159,7 @@ OLD=$N
 k=1
 for mode in --full --incremental --full --incremental --full; do
     d=$(awk -v s="$SEED" -v k="$k" 'BEGIN { srand(s + k); printf "%.2f", 0.2 + 1.3 * rand() }')
+    GK=$(gen "$BDB")
     "$IDX" $mode --db "$BDB" "$BIG" >"$TMP/k$k.out" 2>"$TMP/k$k.err" &
     IPID=$!
     PIDS="$PIDS $IPID"
@@ -167,6 +168,12 @@ for mode in --full --incremental --full --incremental --full; do
         kill -9 "$IPID"
         wait "$IPID" 2>/dev/null
         what="killed $mode after ${d}s"
+        if [ "$(delve_docs "$BDB")" = "$NB" ] && [ "$OLD" != "$NB" ]; then
+            # the kill landed just after the commit (or the swap, generation
+            # $GK -> $(gen "$BDB")): the new revision is whole, never a mix
+            echo "note: $mode run had committed before the kill"
+            OLD=$NB
+        fi
     else
         wait "$IPID"
         echo "note: $mode run finished (exit $?) before the kill at ${d}s"
@@ -191,7 +198,9 @@ check "searchd sees the full count" wait_docs "$SD2" "$NB"
 # ---- 5. lock ---------------------------------------------------------------
 echo "# 5. lock"
 G0=$(gen "$BDB")
-"$IDX" --full --db "$BDB" "$BIG" >"$TMP/l1.out" 2>"$TMP/l1.err" &
+# one thread over the tree: a run long enough to still hold the lock when
+# the second indexer starts (the indexer got fast enough to finish first)
+"$IDX" --full --threads 1 --db "$BDB" "$BIG" >"$TMP/l1.out" 2>"$TMP/l1.err" &
 IPID=$!
 PIDS="$PIDS $IPID"
 i=0
@@ -422,6 +431,9 @@ check "no ROOT: exit 2 and usage (exit $RC)" sh -c \
     'test "$1" = 2 && grep -q "usage" "$2"' - "$RC" "$TMP/e5.err"
 idx "$TMP/e6" --db "$TMP/edb" --full --incremental "$DOCS"
 expect_eq "--full with --incremental: exit 2" 2 "$RC"
+idx "$TMP/e7" --db "$TMP/edb" --max-file-mb -1 "$DOCS"
+check "--max-file-mb -1: exit 2 with a message (exit $RC)" sh -c \
+    'test "$1" = 2 && grep -q -- "--max-file-mb" "$2"' - "$RC" "$TMP/e7.err"
 check "failed runs left no index" test ! -e "$TMP/edb/XAPIANDB"
 
 # ---- 8. schema -------------------------------------------------------------
