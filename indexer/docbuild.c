@@ -5,6 +5,7 @@
 #include "analysis/docno.h"
 #include "analysis/fold.h"
 #include <jansson.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,71 +252,127 @@ oom:
     return -1;
 }
 
+/* Inflates until d->n >= upto or the stream ends (d->complete). */
+static int dd_inflate(struct docdata *d, size_t upto)
+{
+    z_stream *zs = d->zs;
+    int rc;
+    while (!d->complete && d->n < upto) {
+        if (d->cap - d->n < 2) {
+            size_t nc = d->cap * 2;
+            char *np = realloc(d->buf, nc);
+            if (!np)
+                return -1;
+            d->buf = np;
+            d->cap = nc;
+        }
+        size_t room = d->cap - d->n - 1;
+        if (room > upto - d->n)
+            room = upto - d->n;
+        if (room > UINT_MAX)
+            room = UINT_MAX;
+        zs->next_out = (Bytef *)d->buf + d->n;
+        zs->avail_out = (uInt)room;
+        rc = inflate(zs, Z_NO_FLUSH);
+        d->n += room - zs->avail_out;
+        if (rc == Z_STREAM_END) {
+            d->complete = 1;
+            break;
+        }
+        if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs->avail_in))
+            return -1;
+    }
+    d->buf[d->n] = 0;
+    return 0;
+}
+
+/* d->text and d->textlen from what is inflated: whole characters only. */
+static void dd_text(struct docdata *d)
+{
+    size_t n = d->n;
+    if (!d->complete && n > d->toff) {
+        size_t j = n - 1, cl;
+        unsigned char c;
+        while (j > d->toff && ((unsigned char)d->buf[j] & 0xC0) == 0x80)
+            j--;
+        c = (unsigned char)d->buf[j];
+        cl = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (j + cl > n)
+            n = j;
+    }
+    d->text = d->buf + d->toff;
+    d->textlen = n > d->toff ? n - d->toff : 0;
+}
+
+int docdata_open(struct docdata *d, const char *data, size_t len, size_t max)
+{
+    z_stream *zs;
+    char *nl;
+    memset(d, 0, sizeof *d);
+    d->cap = len * 4 + 256;
+    if (max != SIZE_MAX && d->cap > max + 256)
+        d->cap = max + 256;
+    if (!(d->zs = zs = calloc(1, sizeof *zs)) || !(d->buf = malloc(d->cap)))
+        goto fail;
+    if (inflateInit(zs) != Z_OK) {
+        free(zs);
+        d->zs = NULL;
+        goto fail;
+    }
+    zs->next_in = (Bytef *)data;
+    zs->avail_in = (uInt)len;
+    if (dd_inflate(d, max) < 0)
+        goto fail;
+    while (!(nl = memchr(d->buf, '\n', d->n)) && !d->complete)
+        if (dd_inflate(d, d->n * 2 + 4096) < 0) /* long fields */
+            goto fail;
+    d->toff = nl ? (size_t)(nl + 1 - d->buf) : d->n;
+    if (!(d->fields = json_loadb(d->buf, nl ? (size_t)(nl - d->buf) : d->n, 0,
+                                 NULL)))
+        goto fail;
+    dd_text(d);
+    return 0;
+fail:
+    docdata_close(d);
+    return -1;
+}
+
+int docdata_more(struct docdata *d, size_t max)
+{
+    size_t upto = max == SIZE_MAX ? SIZE_MAX : d->toff + max;
+    if (dd_inflate(d, upto) < 0)
+        return -1;
+    dd_text(d);
+    return 0;
+}
+
+void docdata_close(struct docdata *d)
+{
+    if (d->zs) {
+        inflateEnd(d->zs);
+        free(d->zs);
+    }
+    json_decref(d->fields);
+    free(d->buf);
+    memset(d, 0, sizeof *d);
+}
+
 json_t *docdata_load(const char *data, size_t len, char **buf,
                      const char **text, size_t *textlen)
 {
-    size_t n;
-    char *js = docdata_inflate(data, len, &n), *nl;
+    struct docdata d;
     json_t *o;
-    *buf = NULL;
-    if (!js)
+    if (docdata_open(&d, data, len, SIZE_MAX) < 0)
         return NULL;
-    nl = memchr(js, '\n', n);
-    o = json_loadb(js, nl ? (size_t)(nl - js) : n, 0, NULL);
-    if (!o) {
-        free(js);
-        return NULL;
-    }
+    o = d.fields;
     if (text)
-        *text = nl ? nl + 1 : "";
+        *text = d.text;
     if (textlen)
-        *textlen = nl ? n - (size_t)(nl + 1 - js) : 0;
-    *buf = js;
+        *textlen = d.textlen;
+    *buf = d.buf;
+    inflateEnd(d.zs);
+    free(d.zs);
     return o;
-}
-
-char *docdata_inflate(const char *data, size_t len, size_t *outlen)
-{
-    z_stream zs;
-    size_t cap = len * 4 + 256, o = 0;
-    char *out = malloc(cap);
-    int rc;
-    if (!out)
-        return NULL;
-    memset(&zs, 0, sizeof zs);
-    if (inflateInit(&zs) != Z_OK) {
-        free(out);
-        return NULL;
-    }
-    zs.next_in = (Bytef *)data;
-    zs.avail_in = (uInt)len;
-    for (;;) {
-        if (cap - o < 2) {
-            char *np = realloc(out, cap * 2);
-            if (!np)
-                break;
-            out = np;
-            cap *= 2;
-        }
-        zs.next_out = (Bytef *)out + o;
-        zs.avail_out = (uInt)(cap - o - 1);
-        rc = inflate(&zs, Z_NO_FLUSH);
-        o = cap - 1 - zs.avail_out;
-        if (rc == Z_STREAM_END) {
-            inflateEnd(&zs);
-            out[o] = 0;
-            if (outlen)
-                *outlen = o;
-            return out;
-        }
-        if (rc != Z_OK && rc != Z_BUF_ERROR)
-            break;
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0)
-            break;
-    }
-    inflateEnd(&zs);
-    free(out);
-    return NULL;
 }
 
 int docbuild(struct ana *a, const struct rec *r, const char *id,

@@ -24,7 +24,24 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
 #include <jansson.h>
 json_t *docdata_load(const char *data, size_t len, char **buf,
                      const char **text, size_t *textlen);
-/* Decompress stored document data into a malloc'd NUL-terminated string.
- * NULL on corrupt data. */
-char *docdata_inflate(const char *data, size_t len, size_t *outlen);
+/* Reading stored data a piece at a time (a result page needs the fields
+ * and the start of the text, not all of a long document): docdata_open
+ * inflates about max bytes and parses the fields; docdata_more inflates up
+ * to about max bytes of text in all (SIZE_MAX: the rest). d->text (textlen
+ * bytes, whole characters, NUL-terminated) is the text so far; complete
+ * says whether that is all of it. */
+struct docdata {
+    json_t *fields;
+    const char *text;
+    size_t textlen;
+    int complete;
+    /* private */
+    void *zs;
+    char *buf;
+    size_t n, cap, toff;
+};
+int docdata_open(struct docdata *d, const char *data, size_t len,
+                 size_t max);
+int docdata_more(struct docdata *d, size_t max);
+void docdata_close(struct docdata *d); /* frees fields and text */
 #endif

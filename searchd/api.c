@@ -417,18 +417,20 @@ fail:
     return -1;
 }
 
-/* The hit object of API.md from stored data. */
+/* The hit object of API.md from stored data. Its text is inflated a piece
+ * at a time: the snippet nearly always lies in the first few KB. */
 static json_t *hit_object(struct worker *w, const char *data, size_t dlen,
                           double score, const struct qry *q, int snippets)
 {
-    size_t tl = 0;
-    char *buf;
+    static const size_t pieces[] = {3 << 10, 12 << 10, 80 << 10, SIZE_MAX};
+    struct docdata dd;
     json_t *d, *h;
-    const char *title, *text = NULL;
-    char *th, *sh;
-    d = docdata_load(data, dlen, &buf, &text, &tl);
-    if (!d)
+    const char *title;
+    char *th, *sh = NULL;
+    size_t k;
+    if (docdata_open(&dd, data, dlen, snippets ? pieces[0] : 4096) < 0)
         return NULL;
+    d = dd.fields;
     title = json_string_value(json_object_get(d, "title"));
     h = json_object();
     json_object_set(h, "id", json_object_get(d, "id"));
@@ -444,13 +446,19 @@ static json_t *hit_object(struct worker *w, const char *data, size_t dlen,
     json_object_set(h, "docno", json_object_get(d, "docno"));
     json_object_set(h, "lang", json_object_get(d, "lang"));
     json_object_set(h, "url", json_object_get(d, "url"));
-    if (snippets) {
-        sh = snip_best(text ? text : "", tl, q, w->qp.ana.stem, SNIP_WIDTH);
-        json_object_set_new(h, "snippet_html", json_string(sh ? sh : ""));
-        free(sh);
+    for (k = 0; snippets && k < sizeof pieces / sizeof pieces[0]; k++) {
+        int more = 0;
+        if (k && docdata_more(&dd, pieces[k]) < 0)
+            break;
+        sh = snip_best(dd.text, dd.textlen, dd.complete ? dd.textlen : SIZE_MAX,
+                       q, w->qp.ana.stem, SNIP_WIDTH, &more);
+        if (!more || dd.complete)
+            break;
     }
-    json_decref(d);
-    free(buf);
+    if (snippets)
+        json_object_set_new(h, "snippet_html", json_string(sh ? sh : ""));
+    free(sh);
+    docdata_close(&dd);
     return h;
 }
 

@@ -211,12 +211,15 @@ static size_t char_start(const char *t, size_t i)
     return i;
 }
 
-char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
-                size_t width)
+char *snip_best(const char *text, size_t len, size_t full,
+                const struct qry *q, void *stem, size_t width, int *more)
 {
     static const size_t steps[] = {6 << 10, 64 << 10};
-    int found = 0;
+    int found = 0, marks = q && q->nhl; /* anything to look for */
     size_t k, at = (size_t)-1;
+    *more = 0;
+    if (full < len)
+        full = len;
     /* the earliest place a highlight string occurs as written (most
      * documents are in the query's script and case): fold a few KB around
      * it instead of the text up to it */
@@ -228,28 +231,40 @@ char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
         if (m && (size_t)(m - text) < at)
             at = (size_t)(m - text);
     }
-    if (at != (size_t)-1 && len > 8192) {
-        size_t a = char_start(text, at > 2048 ? at - 2048 : 0);
-        size_t b = char_start(text, at + 6144 < len ? at + 6144 : len);
-        char *r = snip_window(text + a, b - a, len - a, a > 0, q, stem, width, &found);
+    if (at != (size_t)-1 && len < full && at + 1024 > len) {
+        *more = 1; /* found at the prefix's end: room for the passage */
+        return NULL;
+    }
+    if (at != (size_t)-1 && full > 8192) {
+        size_t a = char_start(text, at > 1024 ? at - 1024 : 0);
+        size_t b = char_start(text, at + 3072 < len ? at + 3072 : len);
+        char *r = snip_window(text + a, b - a, full - a, a > 0, q, stem, width, &found);
         if (found || !r)
             return r;
         free(r);
     }
     /* else: look at the start first, the whole text (up to SNIP_SCAN_MAX)
      * only when the start has no match */
-    for (k = 0; q && k < sizeof steps / sizeof steps[0]; k++) {
+    for (k = 0; marks && k < sizeof steps / sizeof steps[0]; k++) {
         size_t first = steps[k];
         char *r;
-        if (len <= first)
+        if (full <= first)
             break;
+        if (len < first) { /* only a prefix is here */
+            *more = 1;
+            return NULL;
+        }
         first = char_start(text, first);
-        r = snip_window(text, first, len, 0, q, stem, width, &found);
+        r = snip_window(text, first, full, 0, q, stem, width, &found);
         if (found || !r)
             return r;
         free(r);
     }
-    return snip_window(text, len, len, 0, q, stem, width, &found);
+    if (len < full && (marks || len < width * 4)) {
+        *more = 1;
+        return NULL;
+    }
+    return snip_window(text, len, full, 0, q, stem, width, &found);
 }
 
 /* The best passage within the first len bytes of a text of full bytes;

@@ -11,7 +11,10 @@
 char *snip_title(const char *text, size_t len, const struct qry *q, void *stem);
 /* The best passage of about width characters: the one holding the most
  * matches, starting at a sentence when one starts shortly before; "…"
- * where cut. The text's start when nothing matches. malloc'd. */
-char *snip_best(const char *text, size_t len, const struct qry *q, void *stem,
-                size_t width);
+ * where cut. The text's start when nothing matches. malloc'd.
+ * text may be the first len bytes of a text of full bytes (full: SIZE_MAX
+ * when not known); when the answer needs more than that prefix, *more is
+ * set and NULL returned: call again with the whole text. */
+char *snip_best(const char *text, size_t len, size_t full,
+                const struct qry *q, void *stem, size_t width, int *more);
 #endif

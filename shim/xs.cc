@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,16 @@ struct xs_writer {
     bool in_txn;
 };
 
+/* A facet slot's values by document, read once per revision: counting a
+ * match is then an array step, not a value-stream lookup per document
+ * (ValueCountMatchSpy's cost over every match of a broad query). */
+struct xs_facet_table {
+    Xapian::valueno slot;
+    Xapian::docid last;             /* db.get_lastdocid() when read */
+    std::vector<uint32_t> idx;      /* docid -> index into vals, 0 none */
+    std::vector<std::string> vals;  /* vals[0] unused */
+};
+
 struct xs_reader {
     Xapian::Database db;                 /* every shard, combined       */
     std::vector<Xapian::Database> shards; /* each path, sharing internals */
@@ -39,6 +50,7 @@ struct xs_reader {
     size_t doccount;
     unsigned long revision;
     bool rev_known; /* every shard reported a revision */
+    std::vector<std::unique_ptr<xs_facet_table>> ftabs; /* this revision's */
 };
 
 struct xs_doc {
@@ -712,7 +724,7 @@ extern "C" xs_rc xs_reader_open_many(const char *const *paths, size_t n,
     const char *cur = paths[0];
     try {
         xs_test_point();
-        r = new xs_reader{Xapian::Database(), {}, {}, 0, 0, true};
+        r = new xs_reader{Xapian::Database(), {}, {}, 0, 0, true, {}};
         for (size_t i = 0; i < n; i++) {
             cur = paths[i];
             if (strncmp(cur, "tcp:", 4) == 0) {
@@ -768,6 +780,8 @@ extern "C" xs_rc xs_reader_reopen(xs_reader *r, int *changed,
         xs_test_point();
         bool might = r->db.reopen(); /* the shards share its internals */
         bool moved = xs_reader_stat(r);
+        if (might || moved)
+            r->ftabs.clear();
         if (changed)
             *changed = (r->rev_known ? moved : might || moved) ? 1 : 0;
         if (xs_reader_schema(r, nullptr, err) != XS_OK)
@@ -966,6 +980,71 @@ extern "C" void xs_hits_free(xs_hits *h) noexcept
     delete h;
 }
 
+/* The facet table of slot in r's revision, read on first use; nullptr when
+ * the reader has several sub-databases (Xapian 1.4 hands a spy the docid
+ * within the current sub-database, not which one it is), a remote shard (a
+ * spy must then be serialisable and run there) or too many documents. */
+static const xs_facet_table *xs_facet_table_get(xs_reader *r,
+                                                Xapian::valueno slot)
+{
+    if (r->db.size() != 1)
+        return nullptr;
+    for (bool rem : r->remote)
+        if (rem)
+            return nullptr;
+    Xapian::docid last = r->db.get_lastdocid();
+    if (last >= (1u << 26))
+        return nullptr;
+    for (auto &t : r->ftabs)
+        if (t->last != last) { /* moved without a reopen: read them anew */
+            r->ftabs.clear();  /* (before any spy holds a table) */
+            break;
+        }
+    for (auto &t : r->ftabs)
+        if (t->slot == slot)
+            return t.get();
+    std::unique_ptr<xs_facet_table> t(new xs_facet_table);
+    t->slot = slot;
+    t->last = last;
+    t->idx.assign(static_cast<size_t>(last) + 1, 0);
+    t->vals.emplace_back();
+    std::unordered_map<std::string, uint32_t> seen;
+    for (Xapian::ValueIterator v = r->db.valuestream_begin(slot);
+         v != r->db.valuestream_end(slot); ++v) {
+        Xapian::docid d = v.get_docid();
+        if (d > last)
+            continue;
+        auto ins = seen.emplace(*v, static_cast<uint32_t>(t->vals.size()));
+        if (ins.second)
+            t->vals.push_back(ins.first->first);
+        t->idx[d] = ins.first->second;
+    }
+    r->ftabs.push_back(std::move(t));
+    return r->ftabs.back().get();
+}
+
+/* Counts the matches' values of one facet slot through its table. */
+class XsTableSpy : public Xapian::MatchSpy {
+    const xs_facet_table &t_;
+
+  public:
+    std::vector<Xapian::doccount> counts;
+    explicit XsTableSpy(const xs_facet_table &t)
+        : t_(t), counts(t.vals.size(), 0) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        Xapian::docid d = doc.get_docid();
+        if (d < t_.idx.size())
+            counts[t_.idx[d]]++;
+    }
+    void collect(std::vector<xs_facet_entry> &f) const
+    {
+        for (size_t i = 1; i < counts.size(); i++)
+            if (counts[i])
+                f.push_back(xs_facet_entry{t_.vals[i], counts[i]});
+    }
+};
+
 extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
                            xs_hits **out, xs_err *err) noexcept
 {
@@ -1009,6 +1088,7 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
 
         /* The spies must outlive get_mset(): declared before enquire. */
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        std::vector<std::unique_ptr<XsTableSpy>> tspies;
         Xapian::Enquire enq(r->db);
         enq.set_query(q);
         if (o->bm25_k1 > 0 || o->bm25_b > 0)
@@ -1023,10 +1103,20 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             enq.set_sort_by_value_then_relevance(o->sort_slot, false);
         else if (o->sort == XS_SORT_RELEVANCE_THEN_VALUE)
             enq.set_sort_by_relevance_then_value(o->sort_slot, true);
+        for (size_t k = 0; k < o->nfacets; k++) /* tables first: see get */
+            xs_facet_table_get(r, o->facet_slots[k]);
         for (size_t k = 0; k < o->nfacets; k++) {
-            spies.emplace_back(new Xapian::ValueCountMatchSpy(
-                o->facet_slots[k]));
-            enq.add_matchspy(spies.back().get());
+            const xs_facet_table *t = xs_facet_table_get(r, o->facet_slots[k]);
+            if (t) {
+                tspies.emplace_back(new XsTableSpy(*t));
+                spies.emplace_back(nullptr);
+                enq.add_matchspy(tspies.back().get());
+            } else {
+                tspies.emplace_back(nullptr);
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(
+                    o->facet_slots[k]));
+                enq.add_matchspy(spies.back().get());
+            }
         }
         Xapian::doccount dbsize = r->db.get_doccount();
         Xapian::doccount first = o->offset > dbsize
@@ -1065,9 +1155,12 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         h->facets.resize(o->nfacets);
         for (size_t k = 0; k < o->nfacets; k++) {
             std::vector<xs_facet_entry> &f = h->facets[k];
-            for (Xapian::TermIterator t = spies[k]->values_begin();
-                 t != spies[k]->values_end(); ++t)
-                f.push_back(xs_facet_entry{*t, t.get_termfreq()});
+            if (tspies[k])
+                tspies[k]->collect(f);
+            else
+                for (Xapian::TermIterator t = spies[k]->values_begin();
+                     t != spies[k]->values_end(); ++t)
+                    f.push_back(xs_facet_entry{*t, t.get_termfreq()});
             std::sort(f.begin(), f.end(),
                       [](const xs_facet_entry &a, const xs_facet_entry &b) {
                           if (a.freq != b.freq)

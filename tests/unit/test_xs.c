@@ -134,6 +134,27 @@ static xs_search_opts opts_for(const xs_query *q)
     return o;
 }
 
+/* The count of category value v over every document (-1 on error). */
+static long cat_count(xs_reader *r, const char *v)
+{
+    xs_query all = qop(XS_Q_ALL, NULL, 0);
+    xs_search_opts o = opts_for(&all);
+    unsigned slot = XS_SLOT_CATEGORY;
+    xs_hits *h = NULL;
+    xs_err err;
+    long n = 0;
+    o.facet_slots = &slot;
+    o.nfacets = 1;
+    o.size = 0;
+    if (xs_search(r, &o, &h, &err) != XS_OK)
+        return -1;
+    for (size_t j = 0; j < xs_hits_facet_count(h, 0); j++)
+        if (!strcmp(xs_hits_facet_value(h, 0, j, NULL), v))
+            n = (long)xs_hits_facet_freq(h, 0, j);
+    xs_hits_free(h);
+    return n;
+}
+
 /* Runs q; returns the match count (-1 on error, the code in *rcp). */
 static long count_q(xs_reader *r, const xs_query *q, xs_rc *rcp)
 {
@@ -437,6 +458,7 @@ static void test_reader_basic(const char *db)
     CHECK_INTEQ(xs_reader_doccount(r), NFIX);
     CHECK_INTEQ(xs_reader_revision(r), rev0 + 1);
     CHECK_INTEQ(xs_reader_reopen(r, NULL, &err), XS_OK);
+    CHECK_INTEQ(cat_count(r, "x"), 3); /* facets read per revision */
     /* a transaction: invisible until its commit, then on disk */
     CHECK_INTEQ(xs_writer_begin(w, &err), XS_OK);
     CHECK_INTEQ(xs_writer_delete(w, "Q:a1", &err), XS_OK);
@@ -447,6 +469,7 @@ static void test_reader_basic(const char *db)
     CHECK_INTEQ(xs_reader_reopen(r, &changed, &err), XS_OK);
     CHECK_INTEQ(changed, 1);
     CHECK_INTEQ(xs_reader_doccount(r), NFIX - 1);
+    CHECK_INTEQ(cat_count(r, "x"), 2); /* ... and read anew after reopen */
     {
         xs_doc *d = make_doc(&fix[0], "");
         CHECK_INTEQ(xs_writer_replace(w, "Q:a1", d, &err), XS_OK);
@@ -1008,6 +1031,35 @@ static void write_file(const char *path, const char *text)
 
 static char s1[256], s2[256]; /* the two shards (test_remote uses s2) */
 
+/* Facet counts follow the reader's revision, also for a document replaced
+ * in place (same docid, new values). */
+static void test_facet_tables(void)
+{
+    const char *p = path_in("ft.db");
+    xs_reader *r = NULL;
+    xs_writer *w = NULL;
+    xs_err err;
+    int changed = 0;
+    CHECK_INTEQ(build_db(p, ""), 0);
+    CHECK_INTEQ(xs_reader_open(p, &r, &err), XS_OK);
+    CHECK_INTEQ(cat_count(r, "x"), 3);
+    CHECK_INTEQ(cat_count(r, "y"), 2);
+    CHECK_INTEQ(xs_writer_open(p, 0, 0, &w, &err), XS_OK);
+    {
+        xs_doc *d = make_doc(&fix[2], ""); /* a category y document */
+        CHECK_INTEQ(xs_writer_replace(w, "Q:a2", d, &err), XS_OK);
+        xs_doc_free(d);
+    }
+    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
+    CHECK_INTEQ(cat_count(r, "x"), 3); /* the old revision until reopen */
+    CHECK_INTEQ(xs_reader_reopen(r, &changed, &err), XS_OK);
+    CHECK_INTEQ(changed, 1);
+    CHECK_INTEQ(cat_count(r, "x"), 2);
+    CHECK_INTEQ(cat_count(r, "y"), 3);
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+    xs_reader_close(r);
+}
+
 static void test_shards(void)
 {
     xs_reader *r = NULL;
@@ -1389,6 +1441,7 @@ int main(void)
         xs_reader_close(r);
     }
     test_modified();
+    test_facet_tables();
     test_shards();
     test_remote();
     test_stem();

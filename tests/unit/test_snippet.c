@@ -1,0 +1,202 @@
+/* test_snippet.c - stored document data read a piece at a time
+ * (indexer/docbuild.c: docdata_open / docdata_more) and snippets made from
+ * a prefix of the text (searchd/snippet.c: snip_best asks for more when the
+ * passage may lie beyond it). */
+#include "tests/unit/check.h"
+#include "indexer/docbuild.h"
+#include "searchd/snippet.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+static int has(const char *hay, const char *needle)
+{
+    return hay && needle && strstr(hay, needle) != NULL;
+}
+
+/* Stored data as the indexer writes it: zlib(fields "\n" text). */
+static char *pack(const char *fields, const char *text, size_t *outlen)
+{
+    size_t fl = strlen(fields), tl = strlen(text);
+    char *raw = malloc(fl + 1 + tl);
+    uLongf zl = compressBound(fl + 1 + tl);
+    char *z = malloc(zl);
+    memcpy(raw, fields, fl);
+    raw[fl] = '\n';
+    memcpy(raw + fl + 1, text, tl);
+    if (compress2((Bytef *)z, &zl, (Bytef *)raw, fl + 1 + tl, 9) != Z_OK)
+        zl = 0;
+    free(raw);
+    *outlen = zl;
+    return z;
+}
+
+/* A long text: n copies of a Chinese sentence, then a tail. */
+static char *long_text(size_t n, const char *tail)
+{
+    static const char s[] = "政府信息公开工作年度报告，依法公开。";
+    size_t sl = strlen(s), i;
+    char *t = malloc(n * sl + strlen(tail) + 1);
+    for (i = 0; i < n; i++)
+        memcpy(t + i * sl, s, sl);
+    strcpy(t + n * sl, tail);
+    return t;
+}
+
+static int whole_utf8(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t cl = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (i + cl > n)
+            return 0;
+        i += cl;
+    }
+    return 1;
+}
+
+static void test_pieces(void)
+{
+    char *text = long_text(2000, "结尾ZEBRA"); /* about 100 KB */
+    size_t zl, tl = strlen(text);
+    char *z = pack("{\"id\":\"a/b.html\",\"title\":\"标题\"}", text, &zl);
+    struct docdata d;
+
+    CHECK_INTEQ(docdata_open(&d, z, zl, 1001), 0); /* not on a boundary */
+    CHECK_STREQ(json_string_value(json_object_get(d.fields, "title")), "标题");
+    CHECK_INTEQ(d.complete, 0);
+    CHECK(d.textlen > 0 && d.textlen < 1001);
+    CHECK(whole_utf8(d.text, d.textlen));
+    CHECK_INTEQ(d.text[d.textlen], 0);
+    CHECK(memcmp(d.text, text, d.textlen) == 0);
+    CHECK_INTEQ(docdata_more(&d, 5000), 0);
+    CHECK_INTEQ(d.complete, 0);
+    CHECK(d.textlen >= 4990 && d.textlen < 5300);
+    CHECK(whole_utf8(d.text, d.textlen));
+    CHECK(memcmp(d.text, text, d.textlen) == 0);
+    CHECK_INTEQ(docdata_more(&d, SIZE_MAX), 0);
+    CHECK_INTEQ(d.complete, 1);
+    CHECK_INTEQ(d.textlen, tl);
+    CHECK(memcmp(d.text, text, tl) == 0);
+    CHECK_INTEQ(docdata_more(&d, SIZE_MAX), 0); /* again: nothing more */
+    CHECK_INTEQ(d.textlen, tl);
+    docdata_close(&d);
+
+    /* the whole at once, as /api/doc reads it */
+    {
+        char *buf;
+        const char *t;
+        size_t n;
+        json_t *f = docdata_load(z, zl, &buf, &t, &n);
+        CHECK(f != NULL);
+        CHECK_INTEQ(n, tl);
+        CHECK(t && memcmp(t, text, tl) == 0);
+        json_decref(f);
+        free(buf);
+    }
+
+    /* a short document is complete at once */
+    free(z);
+    z = pack("{\"id\":\"x\"}", "短文", &zl);
+    CHECK_INTEQ(docdata_open(&d, z, zl, 4096), 0);
+    CHECK_INTEQ(d.complete, 1);
+    CHECK_STREQ(d.text, "短文");
+    docdata_close(&d);
+
+    /* fields longer than the first piece are still read whole */
+    {
+        char *fields = malloc(20000);
+        size_t i;
+        strcpy(fields, "{\"title\":\"");
+        for (i = 0; i < 6000; i++)
+            strcat(fields, "长");
+        strcat(fields, "\"}");
+        free(z);
+        z = pack(fields, text, &zl);
+        CHECK_INTEQ(docdata_open(&d, z, zl, 1024), 0);
+        CHECK_INTEQ(strlen(json_string_value(json_object_get(d.fields, "title"))),
+                    18000);
+        CHECK(memcmp(d.text, text, d.textlen) == 0);
+        docdata_close(&d);
+        free(fields);
+    }
+
+    /* corrupt or truncated data: an error, never a crash */
+    CHECK_INTEQ(docdata_open(&d, "not zlib", 8, 4096), -1);
+    CHECK_INTEQ(docdata_open(&d, z, zl / 2, SIZE_MAX), -1);
+    free(z);
+    z = pack("not json", "text", &zl);
+    CHECK_INTEQ(docdata_open(&d, z, zl, 4096), -1);
+    free(z);
+    free(text);
+}
+
+static void test_snip_prefix(void)
+{
+    struct qp p;
+    struct qry q;
+    struct err e;
+    char *text = long_text(2000, "结尾处提到斑马线。"), *s;
+    size_t tl = strlen(text);
+    int more = -1;
+    if (qp_init(&p, &e) != 0) {
+        CHECK(!"qp_init");
+        return;
+    }
+    /* the match lies only at the end: a prefix is not enough */
+    CHECK_INTEQ(qry_parse(&p, "斑马线", strlen("斑马线"), &q, &e), 0);
+    s = snip_best(text, 3000, SIZE_MAX, &q, p.ana.stem, 110, &more);
+    CHECK(s == NULL);
+    CHECK_INTEQ(more, 1);
+    s = snip_best(text, tl, tl, &q, p.ana.stem, 110, &more);
+    CHECK_INTEQ(more, 0);
+    CHECK(has(s, "<mark>斑马线</mark>"));
+    CHECK(has(s, "…"));
+    free(s);
+    qry_release(&q);
+
+    /* a match near the start: the prefix answers */
+    CHECK_INTEQ(qry_parse(&p, "年度报告", strlen("年度报告"), &q, &e), 0);
+    s = snip_best(text, 3000, SIZE_MAX, &q, p.ana.stem, 110, &more);
+    CHECK_INTEQ(more, 0);
+    CHECK(has(s, "<mark>年度报告</mark>"));
+    CHECK(s && strlen(s) > 3 && !strcmp(s + strlen(s) - 3, "…")); /* cut */
+    free(s);
+    qry_release(&q);
+
+    /* found right at the prefix's end: more, so the passage is not cut */
+    {
+        char *t2 = long_text(100, "");
+        size_t n = strlen(t2);
+        char *t3 = malloc(n + 64);
+        memcpy(t3, t2, n);
+        strcpy(t3 + n, "斑马线在这里。更多文字。");
+        CHECK_INTEQ(qry_parse(&p, "斑马线", strlen("斑马线"), &q, &e), 0);
+        s = snip_best(t3, n + 9, SIZE_MAX, &q, p.ana.stem, 110, &more);
+        CHECK(s == NULL);
+        CHECK_INTEQ(more, 1);
+        s = snip_best(t3, strlen(t3), strlen(t3), &q, p.ana.stem, 110, &more);
+        CHECK(has(s, "<mark>斑马线</mark>在这里"));
+        free(s);
+        qry_release(&q);
+        free(t2);
+        free(t3);
+    }
+
+    /* no query: the start of a prefix will do */
+    s = snip_best(text, 3000, SIZE_MAX, NULL, p.ana.stem, 110, &more);
+    CHECK_INTEQ(more, 0);
+    CHECK(has(s, "政府信息公开"));
+    free(s);
+    qp_release(&p);
+    free(text);
+}
+
+int main(void)
+{
+    test_pieces();
+    test_snip_prefix();
+    return check_done();
+}
