@@ -205,6 +205,24 @@ static size_t fold_into(const char *s, size_t len, uint32_t **cpsp,
             i++;
             continue;
         }
+        if (b >= 0xE0 && b <= 0xEF && i + 2 < len && n < *capp &&
+            ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+            /* a 3-byte character (all of CJK): decode and fold inline */
+            uint32_t one;
+            cp = (uint32_t)(b & 0x0F) << 12 |
+                 (uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6 |
+                 ((unsigned char)s[i + 2] & 0x3F);
+            if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF) &&
+                (one = fold_one(cp)) != FOLD_NOT_ONE) {
+                (*cpsp)[n] = one;
+                (*cstp)[n] = (uint32_t)i;
+                (*cenp)[n] = (uint32_t)(i + 3);
+                n++;
+                i += 3;
+                continue;
+            }
+        }
         cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
         f = fold_cp(cp, &fl);
         for (j = 0; j < fl;) {

@@ -13,7 +13,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-#define FOLD_MAX 0x32000u /* table covers the BMP and planes 1-2 (Ext-B..) */
+#define FOLD_MAX FOLD_TAB_MAX /* the BMP and planes 1-2 (Ext-B..) */
 
 struct fold_ent {
     uint32_t off;     /* into pool */
@@ -22,6 +22,7 @@ struct fold_ent {
 };
 
 static struct fold_ent *tab;
+const uint32_t *fold_one_tab; /* set once the tables are complete */
 static char *pool;
 static int fold_ok;
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
@@ -266,9 +267,24 @@ static void fold_build(void)
     opencc_convert_utf8_free(conv);
     conv = NULL;
     free(hanin.p);
+    hanin.p = NULL;
     pool = pl.p;
+    {   /* the one-code-point results, for fold_one() */
+        uint32_t *one = malloc(FOLD_MAX * sizeof *one);
+        if (!one)
+            goto oom_pool;
+        for (cp = 0; cp < FOLD_MAX; cp++) {
+            uint32_t fc;
+            const unsigned char *f = (const unsigned char *)pool + tab[cp].off;
+            size_t l = tab[cp].len;
+            one[cp] = l && utf8_dec(f, l, &fc) == l ? fc : FOLD_NOT_ONE;
+        }
+        fold_one_tab = one;
+    }
     fold_ok = 1;
     return;
+oom_pool:
+    pool = NULL;
 oom:
     snprintf(fold_msg, sizeof fold_msg, "fold: out of memory building tables");
 fail:

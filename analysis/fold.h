@@ -31,6 +31,16 @@ const char *fold_cp(uint32_t cp, size_t *len);
 /* Fold a whole UTF-8 string: malloc'd, NUL-terminated (caller frees). */
 char *fold_str(const char *s, size_t len, size_t *outlen);
 
+/* The folded form of cp when it is exactly one code point (the common
+ * case: a fast path for loops), else FOLD_NOT_ONE: use fold_cp. */
+#define FOLD_NOT_ONE 0xFFFFFFFFu
+#define FOLD_TAB_MAX 0x32000u
+extern const uint32_t *fold_one_tab;
+static inline uint32_t fold_one(uint32_t cp)
+{
+    return cp < FOLD_TAB_MAX && fold_one_tab ? fold_one_tab[cp] : FOLD_NOT_ONE;
+}
+
 /* Is cp a Han (CJK ideograph) character? (after folding) */
 static inline int is_han(uint32_t cp)
 {

@@ -129,8 +129,12 @@ int worker_refresh(struct worker *w, struct err *e)
                 changed = 1;
             }
         }
-        if (rc == 0 && changed && w->epoch == ep)
-            ep = ++index_epoch;  /* first to see it: tell the others */
+        /* whoever sees a change tells the others, also a worker that was
+         * behind (the count may be from an older change it had not seen):
+         * the others then reopen; once all are on the newest revision a
+         * reopen sees no change and the counting stops */
+        if (rc == 0 && changed)
+            ep = ++index_epoch;
         w->epoch = ep;
     }
     return rc;
@@ -419,22 +423,23 @@ fail:
 
 /* The hit object of API.md from stored data. Its text is inflated a piece
  * at a time: the snippet nearly always lies in the first few KB. */
-static json_t *hit_object(struct worker *w, const char *data, size_t dlen,
-                          double score, const struct qry *q, int snippets)
+static json_t *hit_object(struct worker *w, const xs_hits *hits, size_t i,
+                          const struct qry *q, int snippets)
 {
     static const size_t pieces[] = {3 << 10, 12 << 10, 80 << 10, SIZE_MAX};
     struct docdata dd;
     json_t *d, *h;
     const char *title;
     char *th, *sh = NULL;
-    size_t k;
+    size_t k, dlen;
+    const char *data = xs_hits_data(hits, i, &dlen);
     if (docdata_open(&dd, data, dlen, snippets ? pieces[0] : 4096) < 0)
         return NULL;
     d = dd.fields;
     title = json_string_value(json_object_get(d, "title"));
     h = json_object();
     json_object_set(h, "id", json_object_get(d, "id"));
-    json_object_set_new(h, "score", json_real(score));
+    json_object_set_new(h, "score", json_real(xs_hits_score(hits, i)));
     json_object_set(h, "title", json_object_get(d, "title"));
     th = snip_title(title ? title : "", title ? strlen(title) : 0, q, w->qp.ana.stem);
     json_object_set_new(h, "title_html", json_string(th ? th : ""));
@@ -504,10 +509,18 @@ static int cmp_fval_year(const void *a, const void *b)
  * spellings that fold to the same value (示範 / 示范) are one entry, and a
  * category counts the documents of its sub-categories too, since a
  * category filter matches every level below it. */
+static int cmp_fval_f(const void *a, const void *b)
+{
+    const struct fval *x = a, *y = b;
+    size_t n = x->fl < y->fl ? x->fl : y->fl;
+    int c = memcmp(x->f, y->f, n);
+    return c ? c : (x->fl > y->fl) - (x->fl < y->fl);
+}
+
 static json_t *facet_array(const xs_hits *h, size_t k, int kind)
 {
     json_t *a = json_array();
-    size_t j, m = 0, i, n = xs_hits_facet_count(h, k);
+    size_t j, m = 0, i, n = xs_hits_facet_count(h, k), t = 0;
     struct fval *fv = calloc(n + 1, sizeof *fv);
     if (!fv)
         return a;
@@ -517,35 +530,38 @@ static json_t *facet_array(const xs_hits *h, size_t k, int kind)
         char *f = fold_str(v, vl, &fl);
         if (!f)
             continue;
-        for (i = 0; i < m; i++)
-            if (fv[i].fl == fl && !memcmp(fv[i].f, f, fl))
-                break;
-        if (i < m) {
-            if (c > fv[i].own) {
-                fv[i].v = v;
-                fv[i].vl = vl;
-                fv[i].own = c;
+        fv[t].v = v;
+        fv[t].vl = vl;
+        fv[t].f = f;
+        fv[t].fl = fl;
+        fv[t].n = fv[t].own = c;
+        t++;
+    }
+    /* one entry per folded value (its most frequent spelling): sorted by
+     * the folded value, equal ones are neighbours */
+    qsort(fv, t, sizeof *fv, cmp_fval_f);
+    for (j = 0; j < t; j++) {
+        if (m && fv[m - 1].fl == fv[j].fl && !memcmp(fv[m - 1].f, fv[j].f, fv[j].fl)) {
+            if (fv[j].own > fv[m - 1].own) {
+                fv[m - 1].v = fv[j].v;
+                fv[m - 1].vl = fv[j].vl;
+                fv[m - 1].own = fv[j].own;
             }
-            fv[i].n += c;
-            free(f);
+            fv[m - 1].n += fv[j].n;
+            free(fv[j].f);
         } else {
-            fv[m].v = v;
-            fv[m].vl = vl;
-            fv[m].f = f;
-            fv[m].fl = fl;
-            fv[m].n = fv[m].own = c;
-            m++;
+            fv[m++] = fv[j];
         }
     }
     if (kind == 1) { /* category: add the sub-categories' documents */
         size_t *base = malloc((m + 1) * sizeof *base);
         for (i = 0; base && i < m; i++)
             base[i] = fv[i].n;
+        /* the values starting with this one follow it in sorted order */
         for (i = 0; base && i < m; i++)
-            for (j = 0; j < m; j++)
-                if (j != i && fv[j].fl > fv[i].fl &&
-                    !memcmp(fv[j].f, fv[i].f, fv[i].fl) &&
-                    strchr(">\\/", fv[j].f[fv[i].fl]))
+            for (j = i + 1; j < m && fv[j].fl > fv[i].fl &&
+                            !memcmp(fv[j].f, fv[i].f, fv[i].fl); j++)
+                if (strchr(">\\/", fv[j].f[fv[i].fl]))
                     fv[i].n += base[j];
         free(base);
     }
@@ -607,9 +623,7 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     json_object_set_new(r, "size", json_integer(s.size));
     ha = json_array();
     for (i = 0; i < xs_hits_count(hits); i++) {
-        size_t dl;
-        const char *d = xs_hits_data(hits, i, &dl);
-        json_t *h = hit_object(w, d, dl, xs_hits_score(hits, i), &s.q, 1);
+        json_t *h = hit_object(w, hits, i, &s.q, 1);
         if (h)
             json_array_append_new(ha, h);
     }
@@ -700,9 +714,7 @@ static void do_lookup(struct worker *w, const struct api_req *rq,
     json_object_set_new(r, "docno", json_string(dn));
     ha = json_array();
     for (i = 0; i < xs_hits_count(hits); i++) {
-        size_t dl;
-        const char *d = xs_hits_data(hits, i, &dl);
-        json_t *h = hit_object(w, d, dl, xs_hits_score(hits, i), NULL, 0);
+        json_t *h = hit_object(w, hits, i, NULL, 0);
         if (h)
             json_array_append_new(ha, h);
     }

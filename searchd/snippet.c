@@ -27,23 +27,34 @@ static int cmp_span(const void *x, const void *y)
 
 static void html_esc(struct buf *b, const char *s, size_t n, int squash)
 {
-    size_t i, run = 0;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (squash && (c == '\n' || c == '\r' || c == '\t' || c == ' ')) {
-            if (!run++)
-                buf_addc(b, ' ');
+    size_t i = 0, run = 0;
+    while (i < n) {
+        size_t j = i;
+        /* a run of bytes that need nothing, copied at once */
+        while (j < n) {
+            unsigned char c = (unsigned char)s[j];
+            if (c == '<' || c == '>' || c == '&' || c == '"' || c == '\'' ||
+                (squash && (c == '\n' || c == '\r' || c == '\t' || c == ' ')))
+                break;
+            j++;
+        }
+        if (j > i) {
+            buf_add(b, s + i, j - i);
+            run = 0;
+            i = j;
             continue;
         }
-        run = 0;
-        switch (c) {
-        case '<': buf_adds(b, "&lt;"); break;
-        case '>': buf_adds(b, "&gt;"); break;
-        case '&': buf_adds(b, "&amp;"); break;
-        case '"': buf_adds(b, "&quot;"); break;
-        case '\'': buf_adds(b, "&#39;"); break;
-        default: buf_addc(b, c);
+        switch (s[i]) {
+        case '<': buf_adds(b, "&lt;"); run = 0; break;
+        case '>': buf_adds(b, "&gt;"); run = 0; break;
+        case '&': buf_adds(b, "&amp;"); run = 0; break;
+        case '"': buf_adds(b, "&quot;"); run = 0; break;
+        case '\'': buf_adds(b, "&#39;"); run = 0; break;
+        default: /* white space, squashed to one space */
+            if (!run++)
+                buf_addc(b, ' ');
         }
+        i++;
     }
 }
 
@@ -89,7 +100,9 @@ static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
         }
     }
     /* Latin words: compare whole words, or their stems */
-    for (i = 0; i < n;) {
+    for (h = 0; h < q->nhl && q->hl[h].kind == QHL_HAN; h++)
+        ;
+    for (i = h < q->nhl ? 0 : n; i < n;) {
         size_t j = i, wl = 0;
         char w[260];
         if (!ana_is_alnum(c[i]) || is_han(c[i])) {
@@ -194,6 +207,17 @@ char *snip_title(const char *text, size_t len, const struct qry *q, void *stem)
     return buf_detach(&b, NULL);
 }
 
+/* memmem for a folded (lower-case) needle written with a capital. */
+static const char *memmem_cap(const char *h, size_t n, const char *nd, size_t m)
+{
+    char cap[64];
+    if (m > sizeof cap || nd[0] < 'a' || nd[0] > 'z')
+        return NULL;
+    memcpy(cap, nd, m);
+    cap[0] = (char)(cap[0] - 32);
+    return memmem(h, n, cap, m);
+}
+
 static int is_break(uint32_t c)
 {
     return c == 0x3002 || c == '\n' || c == 0xFF01 || c == 0xFF1F || c == '.' ||
@@ -214,7 +238,7 @@ static size_t char_start(const char *t, size_t i)
 char *snip_best(const char *text, size_t len, size_t full,
                 const struct qry *q, void *stem, size_t width, int *more)
 {
-    static const size_t steps[] = {6 << 10, 64 << 10};
+    static const size_t steps[] = {2 << 10, 10 << 10, 64 << 10};
     int found = 0, marks = q && q->nhl; /* anything to look for */
     size_t k, at = (size_t)-1;
     *more = 0;
@@ -225,19 +249,26 @@ char *snip_best(const char *text, size_t len, size_t full,
      * it instead of the text up to it */
     for (k = 0; q && k < q->nhl; k++) {
         const char *m;
-        if (q->hl[k].kind == QHL_STEM || q->hl[k].len < 2)
+        if (q->hl[k].len < 2)
             continue;
         m = memmem(text, len, q->hl[k].s, q->hl[k].len);
+        if (q->hl[k].kind != QHL_HAN) { /* also Capitalised; stems are
+                                         * nearly always prefixes */
+            const char *m2 = memmem_cap(text, m ? (size_t)(m - text) : len,
+                                        q->hl[k].s, q->hl[k].len);
+            if (m2)
+                m = m2;
+        }
         if (m && (size_t)(m - text) < at)
             at = (size_t)(m - text);
     }
-    if (at != (size_t)-1 && len < full && at + 1024 > len) {
+    if (at != (size_t)-1 && len < full && at + 600 > len) {
         *more = 1; /* found at the prefix's end: room for the passage */
         return NULL;
     }
-    if (at != (size_t)-1 && full > 8192) {
-        size_t a = char_start(text, at > 1024 ? at - 1024 : 0);
-        size_t b = char_start(text, at + 3072 < len ? at + 3072 : len);
+    if (at != (size_t)-1 && full > 2048) {
+        size_t a = char_start(text, at > 300 ? at - 300 : 0);
+        size_t b = char_start(text, at + 1200 < len ? at + 1200 : len);
         char *r = snip_window(text + a, b - a, full - a, a > 0, q, stem, width, &found);
         if (found || !r)
             return r;

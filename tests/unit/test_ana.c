@@ -90,6 +90,49 @@ static int has_term(struct ana *a, int kind, const char *term)
     return 0;
 }
 
+/* The inline fast path of the fold (3-byte characters through fold_one)
+ * agrees with the general one (fold_cp) for every 3-byte code point, and
+ * invalid 3-byte sequences still decode as U+FFFD per byte. */
+static void check_fold_fast_path(void)
+{
+    uint32_t cp, *c = NULL, *st = NULL, *en = NULL;
+    size_t bad = 0, n;
+    for (cp = 0x800; cp <= 0xFFFF; cp++) {
+        char s[8], *f;
+        size_t fl, k = 0, j = 0;
+        const char *slow;
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        n = ana_fold_cps(s, utf8_enc(cp, s), &c, &st, &en);
+        slow = fold_cp(cp, &fl);
+        f = (char *)slow;
+        while (k < fl && j < n) {
+            uint32_t fc;
+            k += utf8_dec((const unsigned char *)f + k, fl - k, &fc);
+            if (fc != c[j] || st[j] != 0 || en[j] != 3)
+                break;
+            j++;
+        }
+        if (k != fl || j != n)
+            bad++;
+        if (fold_one(cp) != FOLD_NOT_ONE && (n != 1 || c[0] != fold_one(cp)))
+            bad++;
+        free(c);
+    }
+    CHECK_INTEQ(bad, 0);
+    CHECK(fold_one(0x570B) == 0x56FD); /* 國 -> 国 */
+    CHECK(fold_one(0xFF21) == 'a');    /* full-width A */
+    /* a surrogate and an overlong form: three U+FFFD each */
+    n = ana_fold_cps("\xED\xA0\x80\xE0\x80\x80", 6, &c, &st, &en);
+    CHECK_INTEQ(n, 6);
+    CHECK(n == 6 && c[0] == 0xFFFD && c[5] == 0xFFFD && st[5] == 5);
+    free(c);
+    /* a 3-byte character cut short at the end */
+    n = ana_fold_cps("a\xE5\x9B", 3, &c, &st, &en);
+    CHECK(n == 3 && c[0] == 'a' && c[1] == 0xFFFD);
+    free(c);
+}
+
 int main(void)
 {
     struct err e = {0};
@@ -100,6 +143,7 @@ int main(void)
     if (rc == 1)
         printf("SKIP words: %s\n", e.msg);
     CHECK(ana_init(&a, &e) == 0);
+    check_fold_fast_path();
 
     for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         ana_reset(&a);

@@ -185,6 +185,19 @@ static void test_snip_prefix(void)
         free(t3);
     }
 
+    /* English: a capitalised word is found and marked, white space is
+     * squashed, markup characters are escaped */
+    {
+        const char *en = "Section 1.  The <b>Climate</b> &\n\n  Energy Office "
+                         "reports on climate change every year.";
+        CHECK_INTEQ(qry_parse(&p, "climate", 7, &q, &e), 0);
+        s = snip_best(en, strlen(en), strlen(en), &q, p.ana.stem, 110, &more);
+        CHECK(has(s, "The &lt;b&gt;<mark>Climate</mark>&lt;/b&gt; &amp; Energy"));
+        CHECK(has(s, "on <mark>climate</mark> change"));
+        free(s);
+        qry_release(&q);
+    }
+
     /* no query: the start of a prefix will do */
     s = snip_best(text, 3000, SIZE_MAX, NULL, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
