@@ -4,6 +4,7 @@
 #include "indexer/docbuild.h"
 #include "analysis/docno.h"
 #include "analysis/fold.h"
+#include "common/buf.h"
 #include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
@@ -183,52 +184,58 @@ static int add_unit(xs_doc *d, const char *u, struct err *e)
     return 0;
 }
 
-static json_t *jstr(const char *s)
+/* The fields line of the stored data (shim/xs.h): 0x1E, then the fields
+ * in enum dd_field order joined by 0x1F; a separator or line break inside
+ * a value becomes a space. */
+static int fields_line(struct buf *b, const struct rec *r, const char *id,
+                       const char *relpath)
 {
-    return s && *s ? json_string(s) : json_null();
+    char year[16];
+    const char *f[DD_NFIELDS];
+    size_t k, i;
+    int bad = 0;
+    snprintf(year, sizeof year, "%d", r->year);
+    f[DD_ID] = id;
+    f[DD_TITLE] = r->title;
+    f[DD_UNIT] = r->unit;
+    f[DD_CATEGORY] = r->category;
+    f[DD_DATE] = r->date;
+    f[DD_YEAR] = r->year ? year : NULL;
+    f[DD_DOCNO] = r->docno;
+    f[DD_LANG] = r->lang;
+    f[DD_URL] = r->url;
+    f[DD_PATH] = relpath;
+    bad |= buf_addc(b, DD_RECORD);
+    for (k = 0; k < DD_NFIELDS; k++) {
+        if (k)
+            bad |= buf_addc(b, DD_SEP);
+        for (i = 0; f[k] && f[k][i]; i++) {
+            char c = f[k][i];
+            bad |= buf_addc(b, c == DD_SEP || c == DD_RECORD || c == '\n' ||
+                                       c == '\r' ? ' ' : c);
+        }
+    }
+    bad |= buf_addc(b, '\n');
+    return bad ? -1 : 0;
 }
 
 static int set_data(xs_doc *d, const struct rec *r, const char *id,
                     const char *relpath, struct err *e)
 {
-    json_t *o = json_object();
+    struct buf b;
     char *js;
-    size_t jl;
+    size_t jl, tl = r->text ? strlen(r->text) : 0;
     uLongf zl;
     Bytef *z;
     xs_err xe;
     int rc = 0;
-    if (!o)
+    buf_init(&b, 0);
+    /* the fields line, then the text as it is */
+    if (fields_line(&b, r, id, relpath) < 0 || buf_add(&b, r->text ? r->text : "", tl) < 0) {
+        buf_release(&b);
         goto oom;
-    json_object_set_new(o, "id", json_string(id));
-    json_object_set_new(o, "title", jstr(r->title));
-    json_object_set_new(o, "unit", jstr(r->unit));
-    json_object_set_new(o, "category", jstr(r->category));
-    json_object_set_new(o, "date", jstr(r->date));
-    json_object_set_new(o, "year", r->year ? json_integer(r->year) : json_null());
-    json_object_set_new(o, "docno", jstr(r->docno));
-    json_object_set_new(o, "lang", jstr(r->lang));
-    json_object_set_new(o, "url", jstr(r->url));
-    json_object_set_new(o, "path", json_string(relpath));
-    js = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!js)
-        goto oom;
-    jl = strlen(js);
-    {   /* then a newline (never inside compact JSON) and the text, raw */
-        size_t tl = r->text ? strlen(r->text) : 0;
-        char *all = realloc(js, jl + 1 + tl + 1);
-        if (!all) {
-            free(js);
-            goto oom;
-        }
-        js = all;
-        js[jl] = '\n';
-        if (tl)
-            memcpy(js + jl + 1, r->text, tl);
-        jl += 1 + tl;
-        js[jl] = 0;
     }
+    js = buf_detach(&b, &jl);
     zl = compressBound((uLong)jl);
     z = malloc(zl);
     if (!z) {
@@ -304,6 +311,59 @@ static void dd_text(struct docdata *d)
     d->textlen = n > d->toff ? n - d->toff : 0;
 }
 
+static const char *const dd_names[DD_NFIELDS] = {
+    "id", "title", "unit", "category", "date", "year", "docno", "lang", "url",
+    "path"};
+
+/* The fields of the line d->buf[0..n): the record, or the older JSON. */
+static int dd_fields(struct docdata *d, size_t n)
+{
+    size_t k;
+    if (n && d->buf[0] == DD_RECORD) {
+        const char *p = d->buf + 1, *end = d->buf + n;
+        for (k = 0; k < DD_NFIELDS; k++) {
+            const char *sep = memchr(p, DD_SEP, (size_t)(end - p));
+            d->f[k] = p;
+            d->fl[k] = sep ? (size_t)(sep - p) : (size_t)(end - p);
+            p = sep ? sep + 1 : end;
+        }
+        return 0;
+    }
+    if (!(d->js = json_loadb(d->buf, n, 0, NULL)) || !json_is_object(d->js))
+        return -1;
+    for (k = 0; k < DD_NFIELDS; k++) {
+        json_t *v = json_object_get(d->js, dd_names[k]);
+        if (json_is_string(v)) {
+            d->f[k] = json_string_value(v);
+            d->fl[k] = json_string_length(v);
+        } else if (json_is_integer(v)) {
+            snprintf(d->year, sizeof d->year, "%lld", (long long)json_integer_value(v));
+            d->f[k] = d->year;
+            d->fl[k] = strlen(d->year);
+        }
+    }
+    return 0;
+}
+
+json_t *docdata_json(const struct docdata *d, int with_path)
+{
+    json_t *o = json_object();
+    size_t k;
+    for (k = 0; o && k < DD_NFIELDS; k++) {
+        json_t *v;
+        if (k == DD_PATH && !with_path)
+            continue;
+        if (!d->fl[k])
+            v = json_null();
+        else if (k == DD_YEAR)
+            v = json_integer(atoi(d->f[k]));
+        else
+            v = json_stringn(d->f[k], d->fl[k]);
+        json_object_set_new(o, dd_names[k], v ? v : json_null());
+    }
+    return o;
+}
+
 int docdata_open(struct docdata *d, const char *data, size_t len, size_t max)
 {
     z_stream *zs;
@@ -327,8 +387,7 @@ int docdata_open(struct docdata *d, const char *data, size_t len, size_t max)
         if (dd_inflate(d, d->n * 2 + 4096) < 0) /* long fields */
             goto fail;
     d->toff = nl ? (size_t)(nl + 1 - d->buf) : d->n;
-    if (!(d->fields = json_loadb(d->buf, nl ? (size_t)(nl - d->buf) : d->n, 0,
-                                 NULL)))
+    if (dd_fields(d, nl ? (size_t)(nl - d->buf) : d->n) < 0)
         goto fail;
     dd_text(d);
     return 0;
@@ -352,7 +411,7 @@ void docdata_close(struct docdata *d)
         inflateEnd(d->zs);
         free(d->zs);
     }
-    json_decref(d->fields);
+    json_decref(d->js);
     free(d->buf);
     memset(d, 0, sizeof *d);
 }
@@ -364,14 +423,14 @@ json_t *docdata_load(const char *data, size_t len, char **buf,
     json_t *o;
     if (docdata_open(&d, data, len, SIZE_MAX) < 0)
         return NULL;
-    o = d.fields;
+    o = docdata_json(&d, 1);
     if (text)
         *text = d.text;
     if (textlen)
         *textlen = d.textlen;
     *buf = d.buf;
-    inflateEnd(d.zs);
-    free(d.zs);
+    d.buf = NULL;
+    docdata_close(&d);
     return o;
 }
 

@@ -1,6 +1,6 @@
 /* docbuild.h - one extracted record -> one Xapian document, following the
  * schema at the top of shim/xs.h: title and body terms from the analyzer,
- * filter terms, values, fingerprints, and the zlib-compressed JSON data.
+ * filter terms, values, fingerprints, and the zlib-compressed stored data.
  * Called by indexer/main.c from each worker thread (one struct ana each). */
 #ifndef INDEXER_DOCBUILD_H
 #define INDEXER_DOCBUILD_H
@@ -17,25 +17,31 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
              size_t *textbytes, struct err *e);
 
 /* Stored document data (the format is at the top of shim/xs.h): zlib of
- * the fields as one line of compact JSON, a newline, and the text, raw.
- * docdata_load inflates it and parses the fields only: returns the JSON
- * object (json_decref it) and points *text (textlen bytes, NUL-terminated)
- * into *buf, which the caller frees after. NULL on corrupt data. */
+ * a fields line and the text, raw. The fields, in this order: */
 #include <jansson.h>
-json_t *docdata_load(const char *data, size_t len, char **buf,
-                     const char **text, size_t *textlen);
+enum dd_field {
+    DD_ID, DD_TITLE, DD_UNIT, DD_CATEGORY, DD_DATE, DD_YEAR, DD_DOCNO,
+    DD_LANG, DD_URL, DD_PATH, DD_NFIELDS
+};
+#define DD_RECORD '\x1e' /* starts a fields line (else: the older JSON one) */
+#define DD_SEP '\x1f'    /* between two fields */
+
 /* Reading stored data a piece at a time (a result page needs the fields
  * and the start of the text, not all of a long document): docdata_open
- * inflates about max bytes and parses the fields; docdata_more inflates up
- * to about max bytes of text in all (SIZE_MAX: the rest). d->text (textlen
+ * inflates about max bytes and splits the fields; docdata_more inflates up
+ * to about max bytes of text in all (SIZE_MAX: the rest). f[k] (fl[k]
+ * bytes, not NUL-terminated; fl 0 = null) is field k; d->text (textlen
  * bytes, whole characters, NUL-terminated) is the text so far; complete
  * says whether that is all of it. */
 struct docdata {
-    json_t *fields;
+    const char *f[DD_NFIELDS];
+    size_t fl[DD_NFIELDS];
     const char *text;
     size_t textlen;
     int complete;
     /* private */
+    json_t *js;     /* the parsed fields of the older JSON line */
+    char year[24];
     void *zs;
     char *buf;
     size_t n, cap, toff;
@@ -44,4 +50,12 @@ int docdata_open(struct docdata *d, const char *data, size_t len,
                  size_t max);
 int docdata_more(struct docdata *d, size_t max);
 void docdata_close(struct docdata *d); /* frees fields and text */
+/* The fields as API.md's JSON object (year a number, empty ones null;
+ * no "path" unless with_path). */
+json_t *docdata_json(const struct docdata *d, int with_path);
+/* All of it at once: the fields object (json_decref it) with *text
+ * (textlen bytes, NUL-terminated) pointing into *buf, which the caller
+ * frees after. NULL on corrupt data. */
+json_t *docdata_load(const char *data, size_t len, char **buf,
+                     const char **text, size_t *textlen);
 #endif

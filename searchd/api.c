@@ -421,36 +421,43 @@ fail:
     return -1;
 }
 
+/* Field k of stored data as JSON: null when empty, year a number. */
+static json_t *field_json(const struct docdata *dd, int k)
+{
+    json_t *v;
+    if (!dd->fl[k])
+        return json_null();
+    v = k == DD_YEAR ? json_integer(atoi(dd->f[k])) : json_stringn(dd->f[k], dd->fl[k]);
+    return v ? v : json_null();
+}
+
 /* The hit object of API.md from stored data. Its text is inflated a piece
  * at a time: the snippet nearly always lies in the first few KB. */
 static json_t *hit_object(struct worker *w, const xs_hits *hits, size_t i,
                           const struct qry *q, int snippets)
 {
-    static const size_t pieces[] = {3 << 10, 12 << 10, 80 << 10, SIZE_MAX};
+    static const size_t pieces[] = {2 << 10, 8 << 10, 80 << 10, SIZE_MAX};
     struct docdata dd;
-    json_t *d, *h;
-    const char *title;
+    json_t *h;
     char *th, *sh = NULL;
     size_t k, dlen;
     const char *data = xs_hits_data(hits, i, &dlen);
     if (docdata_open(&dd, data, dlen, snippets ? pieces[0] : 4096) < 0)
         return NULL;
-    d = dd.fields;
-    title = json_string_value(json_object_get(d, "title"));
     h = json_object();
-    json_object_set(h, "id", json_object_get(d, "id"));
+    json_object_set_new(h, "id", json_stringn(dd.f[DD_ID], dd.fl[DD_ID]));
     json_object_set_new(h, "score", json_real(xs_hits_score(hits, i)));
-    json_object_set(h, "title", json_object_get(d, "title"));
-    th = snip_title(title ? title : "", title ? strlen(title) : 0, q, w->qp.ana.stem);
+    json_object_set_new(h, "title", field_json(&dd, DD_TITLE));
+    th = snip_title(dd.f[DD_TITLE], dd.fl[DD_TITLE], q, w->qp.ana.stem);
     json_object_set_new(h, "title_html", json_string(th ? th : ""));
     free(th);
-    json_object_set(h, "unit", json_object_get(d, "unit"));
-    json_object_set(h, "category", json_object_get(d, "category"));
-    json_object_set(h, "date", json_object_get(d, "date"));
-    json_object_set(h, "year", json_object_get(d, "year"));
-    json_object_set(h, "docno", json_object_get(d, "docno"));
-    json_object_set(h, "lang", json_object_get(d, "lang"));
-    json_object_set(h, "url", json_object_get(d, "url"));
+    json_object_set_new(h, "unit", field_json(&dd, DD_UNIT));
+    json_object_set_new(h, "category", field_json(&dd, DD_CATEGORY));
+    json_object_set_new(h, "date", field_json(&dd, DD_DATE));
+    json_object_set_new(h, "year", field_json(&dd, DD_YEAR));
+    json_object_set_new(h, "docno", field_json(&dd, DD_DOCNO));
+    json_object_set_new(h, "lang", field_json(&dd, DD_LANG));
+    json_object_set_new(h, "url", field_json(&dd, DD_URL));
     for (k = 0; snippets && k < sizeof pieces / sizeof pieces[0]; k++) {
         int more = 0;
         if (k && docdata_more(&dd, pieces[k]) < 0)

@@ -49,10 +49,14 @@
  *     7 XS_SLOT_DATEASC  "YYYYMMDD", or "99999999" when undated (oldest-first
  *                        sort puts undated documents last)
  *   document data
- *     zlib (deflate, zlib header) of: a JSON object on one line {"id",
- *     "title","unit","category","date","year","docno","lang","url","path"},
- *     a newline, then the extracted text as it is (UTF-8): snippets and
- *     /api/doc read the text without a JSON parse of it
+ *     zlib (deflate, zlib header) of: a fields line, a newline, then the
+ *     extracted text as it is (UTF-8). The fields line is 0x1E followed by
+ *     id, title, unit, category, date, year, docno, lang, url, path joined
+ *     by 0x1F ("" = null; a separator or line break inside a value was
+ *     written as a space): a result page splits it, no JSON parse. Indexes
+ *     written before it have a JSON object there ({"id","title",...}); the
+ *     readers take both (indexer/docbuild.h: docdata_open). A result page
+ *     inflates only the text's first KB unless its snippet lies further
  *   user metadata
  *     "schema"  XS_SCHEMA_VERSION: a reader or writer meeting another value
  *               refuses the index with XS_ESCHEMA ("rebuild with --full")

@@ -65,7 +65,7 @@ static void test_pieces(void)
     struct docdata d;
 
     CHECK_INTEQ(docdata_open(&d, z, zl, 1001), 0); /* not on a boundary */
-    CHECK_STREQ(json_string_value(json_object_get(d.fields, "title")), "标题");
+    CHECK(d.fl[DD_TITLE] == 6 && !memcmp(d.f[DD_TITLE], "标题", 6));
     CHECK_INTEQ(d.complete, 0);
     CHECK(d.textlen > 0 && d.textlen < 1001);
     CHECK(whole_utf8(d.text, d.textlen));
@@ -116,12 +116,33 @@ static void test_pieces(void)
         free(z);
         z = pack(fields, text, &zl);
         CHECK_INTEQ(docdata_open(&d, z, zl, 1024), 0);
-        CHECK_INTEQ(strlen(json_string_value(json_object_get(d.fields, "title"))),
-                    18000);
+        CHECK_INTEQ(d.fl[DD_TITLE], 18000);
         CHECK(memcmp(d.text, text, d.textlen) == 0);
         docdata_close(&d);
         free(fields);
     }
+
+    /* the fields line the indexer writes: 0x1E, fields joined by 0x1F */
+    free(z);
+    z = pack("\x1e" "a/b.html" "\x1f" "标题" "\x1f" "\x1f" "行政>法务" "\x1f"
+             "2019-01-02" "\x1f" "2019" "\x1f" "\x1f" "zh-Hans" "\x1f" "\x1f"
+             "a/b.html", "正文", &zl);
+    CHECK_INTEQ(docdata_open(&d, z, zl, 4096), 0);
+    CHECK(d.fl[DD_TITLE] == 6 && !memcmp(d.f[DD_TITLE], "标题", 6));
+    CHECK_INTEQ(d.fl[DD_UNIT], 0);
+    CHECK(d.fl[DD_LANG] == 7 && !memcmp(d.f[DD_LANG], "zh-Hans", 7));
+    CHECK(d.fl[DD_PATH] == 8 && !memcmp(d.f[DD_PATH], "a/b.html", 8));
+    CHECK_STREQ(d.text, "正文");
+    {
+        json_t *o = docdata_json(&d, 0);
+        CHECK_INTEQ(json_integer_value(json_object_get(o, "year")), 2019);
+        CHECK(json_is_null(json_object_get(o, "unit")));
+        CHECK(json_is_null(json_object_get(o, "docno")));
+        CHECK_STREQ(json_string_value(json_object_get(o, "category")), "行政>法务");
+        CHECK(json_object_get(o, "path") == NULL);
+        json_decref(o);
+    }
+    docdata_close(&d);
 
     /* corrupt or truncated data: an error, never a crash */
     CHECK_INTEQ(docdata_open(&d, "not zlib", 8, 4096), -1);
