@@ -22,12 +22,24 @@ struct slot {        /* 12 bytes; no key is stored: a 64-bit hash of the
     uint32_t h;     /* high half of the hash; 0 = empty */
     uint8_t len;    /* characters */
     uint8_t word;   /* a word (else only a prefix) */
-    uint16_t pad;
+    uint8_t more;   /* some longer key starts with it */
+    uint8_t pad;
     float logp;
 };
 
 static struct slot *slots;
 static size_t nslots;   /* power of two */
+/* the two-character keys again, in a table a tenth the size: the second
+ * step at every position (cache-friendly; the longer steps are rarer).
+ * h: high hash bits with bit 0 set when a longer key follows; 0 = empty */
+struct bislot {
+    uint32_t h;
+    float logp;     /* -1e30 = a prefix only */
+};
+#define SEG_NBI ((size_t)1 << 19)
+static struct bislot *bis;
+static size_t nbi;
+static int bi_ok = 1;   /* bis holds every two-character key */
 /* single characters looked up directly: the first step at every position */
 #define SEG_CHARS 0x30000u
 static float *char_logp;        /* -1e30 = not a word */
@@ -68,7 +80,42 @@ static struct slot *find(uint64_t h64, size_t n)
     }
 }
 
-static void put(uint64_t h64, size_t n, int word, double freq)
+static uint32_t bi_check(uint64_t h64)
+{
+    uint32_t h = (uint32_t)(h64 >> 32) & ~1u;
+    return h ? h : 2;
+}
+
+/* The two-character key of hash h64: its slot, or NULL. */
+static inline const struct bislot *bi_find(uint64_t h64)
+{
+    size_t i = (size_t)h64 & (SEG_NBI - 1);
+    uint32_t h = bi_check(h64);
+    for (;;) {
+        const struct bislot *b = &bis[i];
+        if (!b->h)
+            return NULL;
+        if ((b->h & ~1u) == h)
+            return b;
+        i = (i + 1) & (SEG_NBI - 1);
+    }
+}
+
+static void bi_put(uint64_t h64, const struct slot *sl)
+{
+    size_t i = (size_t)h64 & (SEG_NBI - 1);
+    uint32_t h = bi_check(h64);
+    while (bis[i].h && (bis[i].h & ~1u) != h)
+        i = (i + 1) & (SEG_NBI - 1);
+    if (!bis[i].h && ++nbi > SEG_NBI * 3 / 4) {
+        bi_ok = 0; /* too full to probe well: not used */
+        return;
+    }
+    bis[i].h = h | (sl->more ? 1u : 0u);
+    bis[i].logp = sl->word ? sl->logp : -1e30f;
+}
+
+static struct slot *put(uint64_t h64, size_t n, int word, double freq)
 {
     struct slot *sl = find(h64, n);
     if (!sl->h) {
@@ -83,6 +130,7 @@ static void put(uint64_t h64, size_t n, int word, double freq)
         sl->logp = (float)(sl->word ? sl->logp + freq : freq);
         sl->word = 1;
     }
+    return sl;
 }
 
 static void seg_load(void)
@@ -90,7 +138,8 @@ static void seg_load(void)
     FILE *f = fopen(seg_path, "r");
     char line[512];
     double total = 0;
-    size_t i;
+    size_t i, nbikeys = 0, bicap = 1 << 18;
+    uint64_t *bikeys = NULL;
     if (!f) {
         snprintf(seg_msg, sizeof seg_msg,
                  "seg: cannot open the jieba dictionary '%s' (install python3-jieba): "
@@ -115,6 +164,14 @@ static void seg_load(void)
         snprintf(seg_msg, sizeof seg_msg, "seg: out of memory loading '%s'", seg_path);
         return;
     }
+    bis = calloc(SEG_NBI, sizeof *bis);
+    bikeys = malloc(bicap * sizeof *bikeys);
+    if (!bis || !bikeys) {
+        fclose(f);
+        free(bikeys);
+        snprintf(seg_msg, sizeof seg_msg, "seg: out of memory loading '%s'", seg_path);
+        return;
+    }
     while (fgets(line, sizeof line, f)) {
         char *sp = strchr(line, ' '), *folded;
         double freq;
@@ -128,13 +185,34 @@ static void seg_load(void)
         folded = fold_str(line, (size_t)(sp - line), &fl);
         if (!folded)
             continue;
-        /* every prefix (as a prefix), then the word itself */
-        while (k < fl && n < SEG_MAXLEN) {
-            uint32_t c;
-            k += utf8_dec((const unsigned char *)folded + k, fl - k, &c);
-            h = hash_cp(h, c);
-            n++;
-            put(hash_fin(h), n, k == fl, freq);
+        /* every prefix (as a prefix), then the word itself; each key says
+         * whether a longer one follows it */
+        {
+            struct slot *prev = NULL;
+            while (k < fl && n < SEG_MAXLEN) {
+                uint32_t c;
+                struct slot *sl;
+                k += utf8_dec((const unsigned char *)folded + k, fl - k, &c);
+                h = hash_cp(h, c);
+                n++;
+                sl = put(hash_fin(h), n, k == fl, freq);
+                if (prev)
+                    prev->more = 1;
+                prev = sl;
+                if (n == 2) {
+                    if (nbikeys == bicap) {
+                        uint64_t *nb = realloc(bikeys, 2 * bicap * sizeof *nb);
+                        if (nb) {
+                            bikeys = nb;
+                            bicap *= 2;
+                        }
+                    }
+                    if (nbikeys < bicap)
+                        bikeys[nbikeys++] = hash_fin(h);
+                    else
+                        bi_ok = 0; /* the step falls back to the big table */
+                }
+            }
         }
         free(folded);
         total += freq;
@@ -146,6 +224,9 @@ static void seg_load(void)
     for (i = 0; i < nslots; i++)
         if (slots[i].h && slots[i].word)
             slots[i].logp = (float)(log(slots[i].logp) - log_total);
+    for (i = 0; i < nbikeys; i++)
+        bi_put(bikeys[i], find(bikeys[i], 2));
+    free(bikeys);
     for (i = 0; i < SEG_CHARS; i++) {
         struct slot *sl = find(hash_fin(hash_cp(FNV_OFF, (uint32_t)i)), 1);
         char_logp[i] = sl->h && sl->word ? sl->logp : -1e30f;
@@ -219,6 +300,17 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
             h = hash_cp(h, cps[i]);
             j = i + 1;
         }
+        if (bi_ok && j == i + 1 && j < n) { /* the two-character step */
+            const struct bislot *b;
+            h = hash_cp(h, cps[j]);
+            b = bi_find(hash_fin(h));
+            if (!b)
+                continue;       /* not even a prefix: no longer word */
+            wlogp[i][2] = b->logp;
+            if (!(b->h & 1u))
+                continue;       /* no longer key starts with it */
+            j++;
+        }
         for (; j < n && j - i < SEG_MAXLEN; j++) {
             struct slot *sl;
             h = hash_cp(h, cps[j]);
@@ -227,6 +319,8 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
                 break;          /* not even a prefix: no longer word */
             if (sl->word)
                 wlogp[i][j - i + 1] = sl->logp;
+            if (!sl->more)
+                break;          /* no longer key starts with it */
         }
     }
     best[n] = 0;
