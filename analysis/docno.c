@@ -550,6 +550,8 @@ size_t docno_scan(const char *text, size_t n, docno_cb cb, void *ctx)
             continue;
         }
         i++;
+        while (i < n && (s[i] & 0xC0) == 0x80) /* the rest of a character */
+            i++;
     }
     return found;
 }

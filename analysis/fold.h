@@ -19,7 +19,30 @@ int fold_init(struct err *e);
  * bytes (1 for an invalid byte, which decodes as U+FFFD). */
 size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cp);
 /* Encode cp into out (4 bytes room); returns the length. */
-size_t utf8_enc(uint32_t cp, char *out);
+static inline size_t utf8_enc(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
 /* Decode the code point ending just before byte i (i > 0): returns its
  * start offset; a byte that ends no valid sequence decodes as U+FFFD of
  * length 1 (start i - 1). Reads only s[0..i). */

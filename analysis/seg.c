@@ -283,14 +283,16 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
 {
     double best[SEG_WINDOW + 1];
     uint16_t next[SEG_WINDOW + 1];
-    float wlogp[SEG_WINDOW][SEG_MAXLEN + 1]; /* NaN-free: -1e30 = not a word */
+    /* wlogp[i][l]: the word of l characters at i (-1e30 = none), set for
+     * l <= mx[i] only: the lengths probed */
+    float wlogp[SEG_WINDOW][SEG_MAXLEN + 1];
+    uint8_t mx[SEG_WINDOW];
     size_t i, j, nout = 0;
     double miss = -log_total; /* log(1) - log(total), jieba's default */
-
     for (i = 0; i < n; i++) {
         uint64_t h = FNV_OFF;
-        for (j = 0; j <= SEG_MAXLEN; j++)
-            wlogp[i][j] = -1e30f;
+        mx[i] = 1;
+        wlogp[i][1] = -1e30f;
         j = i;
         if (cps[i] < SEG_CHARS) {
             /* the one-character step is a table lookup, not a hash probe */
@@ -307,18 +309,20 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
             if (!b)
                 continue;       /* not even a prefix: no longer word */
             wlogp[i][2] = b->logp;
+            mx[i] = 2;
             if (!(b->h & 1u))
                 continue;       /* no longer key starts with it */
             j++;
         }
         for (; j < n && j - i < SEG_MAXLEN; j++) {
             struct slot *sl;
+            size_t l = j - i + 1;
             h = hash_cp(h, cps[j]);
-            sl = find(hash_fin(h), j - i + 1);
+            sl = find(hash_fin(h), l);
             if (!sl->h)
                 break;          /* not even a prefix: no longer word */
-            if (sl->word)
-                wlogp[i][j - i + 1] = sl->logp;
+            wlogp[i][l] = sl->word ? sl->logp : -1e30f;
+            mx[i] = (uint8_t)l;
             if (!sl->more)
                 break;          /* no longer key starts with it */
         }
@@ -328,6 +332,8 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
         size_t lim = n - i < SEG_MAXLEN ? n - i : SEG_MAXLEN;
         double b = (wlogp[i][1] > -1e29f ? wlogp[i][1] : miss) + best[i + 1];
         size_t bn = i + 1;
+        if (lim > mx[i])
+            lim = mx[i];
         for (j = 2; j <= lim; j++) {
             if (wlogp[i][j] > -1e29f) {
                 double v = wlogp[i][j] + best[i + j];
@@ -349,7 +355,7 @@ static size_t seg_window(const uint32_t *cps, size_t n, struct seg_word *out,
         /* cut_for_search: dictionary 2- and 3-grams inside longer words */
         for (l = 2; l <= 3 && len > l; l++) {
             for (k = i; k + l <= e && nout < max; k++) {
-                if (wlogp[k][l] > -1e29f) {
+                if (l <= mx[k] && wlogp[k][l] > -1e29f) {
                     out[nout].start = (uint32_t)k;
                     out[nout].end = (uint32_t)(k + l);
                     out[nout].sub = 1;
