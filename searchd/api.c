@@ -29,6 +29,7 @@ extern const struct asset {
 } assets[];
 
 #define SNIP_WIDTH 110
+#define FOLD_CACHE_MAX 8192 /* facet values kept folded per worker */
 #define SEARCH_TIME_LIMIT 2.0 /* seconds of matching per request, at most */
 #define FACET_MAX 30
 #define SIMILAR_TERMS 40
@@ -85,6 +86,7 @@ int worker_init(struct worker *w, const char *const *dbs, size_t ndbs,
     if (qp_init(&w->qp, e) < 0)
         return -1;
     w->qp_ok = 1;
+    w->folded = json_object(); /* NULL: no cache, folding still works */
     worker_open(w, e); /* failure is reported per request (503) */
     return 0;
 }
@@ -94,6 +96,7 @@ void worker_release(struct worker *w)
     xs_reader_close(w->r);
     if (w->qp_ok)
         qp_release(&w->qp);
+    json_decref(w->folded);
     memset(w, 0, sizeof *w);
 }
 
@@ -524,7 +527,31 @@ static int cmp_fval_f(const void *a, const void *b)
     return c ? c : (x->fl > y->fl) - (x->fl < y->fl);
 }
 
-static json_t *facet_array(const xs_hits *h, size_t k, int kind)
+/* The folded form of a facet value, from the worker's cache when it has
+ * been folded before (the same few hundred values come back on every
+ * page). malloc'd, like fold_str. */
+static char *fold_facet(struct worker *w, const char *v, size_t vl, size_t *fl)
+{
+    json_t *c;
+    char *f;
+    if (!w->folded || strlen(v) != vl)
+        return fold_str(v, vl, fl);
+    if ((c = json_object_get(w->folded, v))) {
+        *fl = json_string_length(c);
+        f = malloc(*fl + 1);
+        if (f)
+            memcpy(f, json_string_value(c), *fl + 1);
+        return f;
+    }
+    if (!(f = fold_str(v, vl, fl)))
+        return NULL;
+    if (json_object_size(w->folded) >= FOLD_CACHE_MAX)
+        json_object_clear(w->folded);
+    json_object_set_new(w->folded, v, json_stringn(f, *fl));
+    return f;
+}
+
+static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kind)
 {
     json_t *a = json_array();
     size_t j, m = 0, i, n = xs_hits_facet_count(h, k), t = 0;
@@ -534,7 +561,7 @@ static json_t *facet_array(const xs_hits *h, size_t k, int kind)
     for (j = 0; j < n; j++) {
         size_t vl, fl, c = xs_hits_facet_freq(h, k, j);
         const char *v = xs_hits_facet_value(h, k, j, &vl);
-        char *f = fold_str(v, vl, &fl);
+        char *f = fold_facet(w, v, vl, &fl);
         if (!f)
             continue;
         fv[t].v = v;
@@ -577,9 +604,12 @@ static json_t *facet_array(const xs_hits *h, size_t k, int kind)
         json_t *val;
         if (json_array_size(a) < FACET_MAX) {
             val = kind == 2 ? json_integer(atoi(fv[j].v)) : json_stringn(fv[j].v, fv[j].vl);
-            if (val)
-                json_array_append_new(a, json_pack("{s:o,s:I}", "value", val, "count",
-                                                   (json_int_t)fv[j].n));
+            if (val) {
+                json_t *o = json_object();
+                json_object_set_new(o, "value", val);
+                json_object_set_new(o, "count", json_integer((json_int_t)fv[j].n));
+                json_array_append_new(a, o);
+            }
         }
         free(fv[j].f);
     }
@@ -636,9 +666,9 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     }
     json_object_set_new(r, "hits", ha);
     fa = json_object();
-    json_object_set_new(fa, "category", facet_array(hits, 0, 1));
-    json_object_set_new(fa, "unit", facet_array(hits, 1, 0));
-    json_object_set_new(fa, "year", facet_array(hits, 2, 2));
+    json_object_set_new(fa, "category", facet_array(w, hits, 0, 1));
+    json_object_set_new(fa, "unit", facet_array(w, hits, 1, 0));
+    json_object_set_new(fa, "year", facet_array(w, hits, 2, 2));
     json_object_set_new(r, "facets", fa);
     if (s.q.truncated)
         json_object_set_new(r, "notice", json_string(

@@ -26,6 +26,7 @@ struct worker {
     char stamp[256];        /* identity of the stubs at open */
     double last_check;
     unsigned long epoch;    /* index changes seen (api.c index_epoch) */
+    json_t *folded;         /* facet value -> its folded form (a cache) */
 };
 
 int worker_init(struct worker *w, const char *const *dbs, size_t ndbs,

@@ -384,7 +384,10 @@ struct MHD_Daemon *http_start(const struct http_conf *cf, struct err *e)
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cf->threads,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)cf->max_conn,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+                         /* room for a request with headers far past our
+                          * 32 KB limit, so it gets our JSON 431; MHD clears
+                          * this much per request, so no more than that */
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
                          MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                          MHD_OPTION_END);
     if (!d) {
