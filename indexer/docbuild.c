@@ -242,7 +242,9 @@ static int set_data(xs_doc *d, const struct rec *r, const char *id,
         free(js);
         goto oom;
     }
-    if (compress2(z, &zl, (const Bytef *)js, (uLong)jl, 6) != Z_OK) {
+    /* level 5: 1.6x the speed of 6 for 1% more bytes (measured on the
+     * shared corpus); 9 gains nothing */
+    if (compress2(z, &zl, (const Bytef *)js, (uLong)jl, 5) != Z_OK) {
         free(js);
         free(z);
         goto oom;
