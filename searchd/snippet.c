@@ -267,8 +267,8 @@ char *snip_best(const char *text, size_t len, size_t full,
         return NULL;
     }
     if (at != (size_t)-1 && full > 2048) {
-        size_t a = char_start(text, at > 300 ? at - 300 : 0);
-        size_t b = char_start(text, at + 1200 < len ? at + 1200 : len);
+        size_t a = char_start(text, at > 200 ? at - 200 : 0);
+        size_t b = char_start(text, at + 800 < len ? at + 800 : len);
         char *r = snip_window(text + a, b - a, full - a, a > 0, q, stem, width, &found);
         if (found || !r)
             return r;
