@@ -5,6 +5,7 @@
 #include "analysis/docno.h"
 #include "analysis/fold.h"
 #include "common/buf.h"
+#include "common/hash.h"
 #include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
@@ -22,15 +23,6 @@ struct wdf_ent {
     uint32_t tok;       /* index of the first token with this term */
     uint32_t wdf;
 };
-
-static uint64_t term_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
 
 /* Add the analyzer's tokens to d with field prefix fp. */
 static int add_tokens(xs_doc *d, const struct ana *a, const char *fp,
@@ -57,7 +49,7 @@ static int add_tokens(xs_doc *d, const struct ana *a, const char *fp,
             if (tl && xs_doc_posting(d, t, tl, k->pos, 1, &xe) != XS_OK)
                 goto xfail;
         } else {
-            size_t j = (size_t)term_hash(ana_term(a, k), k->len) ^ k->kind;
+            size_t j = (size_t)fnv1a64(ana_term(a, k), k->len) ^ k->kind;
             for (j &= nslots - 1;; j = (j + 1) & (nslots - 1)) {
                 const struct ana_tok *o;
                 if (!tab[j].wdf) {

@@ -49,7 +49,7 @@ struct docdata {
 int docdata_open(struct docdata *d, const char *data, size_t len,
                  size_t max);
 int docdata_more(struct docdata *d, size_t max);
-void docdata_close(struct docdata *d); /* frees fields and text */
+void docdata_close(struct docdata *d); /* frees what it holds; d is empty */
 /* The fields as API.md's JSON object (year a number, empty ones null;
  * no "path" unless with_path). */
 json_t *docdata_json(const struct docdata *d, int with_path);

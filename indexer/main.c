@@ -17,6 +17,7 @@
 #include "analysis/fold.h"
 #include "analysis/query.h"
 #include "common/buf.h"
+#include "common/hash.h"
 #include "indexer/docbuild.h"
 #include "indexer/enc.h"
 #include "indexer/extract.h"
@@ -79,23 +80,12 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static uint64_t fnv64(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 static struct known *known_find(struct run *r, const char *path, int create)
 {
     size_t i;
     if (!r->known)
         return NULL;
-    i = (size_t)fnv64(path, strlen(path)) & (r->nknown_slots - 1);
+    i = (size_t)fnv1a64(path, strlen(path)) & (r->nknown_slots - 1);
     for (;;) {
         struct known *k = &r->known[i];
         if (!k->path) {
@@ -175,7 +165,7 @@ static void process_file(struct worker *wk, const struct walk_file *f)
     }
     atomic_fetch_add(&r->bytes, len);
     snprintf(state, sizeof state, "%lld %lld.%09ld %016llx", (long long)f->size,
-             (long long)f->mtime, f->mtime_ns, (unsigned long long)fnv64(bytes, len));
+             (long long)f->mtime, f->mtime_ns, (unsigned long long)fnv1a64(bytes, len));
     if (k) {
         /* same content under a new mtime: nothing to do */
         const char *h1 = strrchr(state, ' ');

@@ -3,6 +3,7 @@
  * mutex. Portal traffic repeats a lot (the same popular queries, the
  * same facet clicks); Groonga and Elasticsearch keep such a cache too. */
 #include "searchd/cache.h"
+#include "common/hash.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,15 +25,6 @@ static size_t nbuckets = 4096, count, bytes, max_bytes = (size_t)64 << 20,
 static struct ent *head, *tail;
 static unsigned long hits, misses;
 static int enabled = 1;
-
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
 
 void cache_config(size_t mb, size_t entries)
 {
@@ -84,7 +76,7 @@ static void drop(struct ent *e)
 
 int cache_get(const char *key, size_t klen, struct cache_hit *out)
 {
-    uint64_t h = hash(key, klen);
+    uint64_t h = fnv1a64(key, klen);
     struct ent *e;
     int found = 0;
     pthread_mutex_lock(&mu);
@@ -117,7 +109,7 @@ int cache_get(const char *key, size_t klen, struct cache_hit *out)
 void cache_put(const char *key, size_t klen, const char *body, size_t blen,
                const char *ctype, int status, int is_page)
 {
-    uint64_t h = hash(key, klen);
+    uint64_t h = fnv1a64(key, klen);
     struct ent *e, *x;
     if (!enabled || blen > max_bytes / 16)
         return;
