@@ -235,7 +235,27 @@ static size_t char_start(const char *t, size_t i)
     return i;
 }
 
-char *snip_best(const char *text, size_t len, size_t full,
+/* Where the first match lies in text[0, len) through folding (another
+ * script, case, a line break inside a word): byte offset, or (size_t)-1. */
+static size_t first_folded(const char *text, size_t len, const struct qry *q,
+                           void *stem)
+{
+    uint32_t *c, *st, *en;
+    size_t n, at = (size_t)-1;
+    struct spans sp = {0};
+    n = ana_fold_cps(text, len, &c, &st, &en);
+    if (n == (size_t)-1)
+        return at;
+    n = ana_join_han(c, st, en, n);
+    find_spans(c, n, q, stem, &sp);
+    if (sp.n)
+        at = st[sp.v[0].a];
+    free(c);
+    free(sp.v);
+    return at;
+}
+
+char *snip_best(const char *text, size_t len, size_t full, int fold,
                 const struct qry *q, void *stem, size_t width, int *more)
 {
     static const size_t steps[] = {2 << 10, 10 << 10, 64 << 10};
@@ -262,6 +282,8 @@ char *snip_best(const char *text, size_t len, size_t full,
         if (m && (size_t)(m - text) < at)
             at = (size_t)(m - text);
     }
+    if (at == (size_t)-1 && fold && marks && len < full && len <= 16384)
+        at = first_folded(text, len, q, stem); /* before reading more */
     if (at != (size_t)-1 && len < full && at + 600 > len) {
         *more = 1; /* found at the prefix's end: room for the passage */
         return NULL;

@@ -14,7 +14,9 @@ char *snip_title(const char *text, size_t len, const struct qry *q, void *stem);
  * where cut. The text's start when nothing matches. malloc'd.
  * text may be the first len bytes of a text of full bytes (full: SIZE_MAX
  * when not known); when the answer needs more than that prefix, *more is
- * set and NULL returned: call again with the whole text. */
-char *snip_best(const char *text, size_t len, size_t full,
+ * set and NULL returned: call again with the whole text. fold: the text is
+ * likely to differ from the query as written (another script or case), so
+ * a prefix is searched through folding before more is asked for. */
+char *snip_best(const char *text, size_t len, size_t full, int fold,
                 const struct qry *q, void *stem, size_t width, int *more);
 #endif

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -41,6 +42,11 @@ struct xs_facet_table {
     Xapian::docid last;             /* db.get_lastdocid() when read */
     std::vector<uint32_t> idx;      /* docid -> index into vals, 0 none */
     std::vector<std::string> vals;  /* vals[0] unused */
+    Xapian::doccount nset = 0;      /* documents with a value */
+    /* the recency boost of each value (date slot), made on first use */
+    std::shared_ptr<const std::vector<double>> rw;
+    double rw_maxw = 0, rw_half = 0;
+    long rw_newest = 0;
 };
 
 struct xs_reader {
@@ -984,7 +990,7 @@ extern "C" void xs_hits_free(xs_hits *h) noexcept
  * the reader has several sub-databases (Xapian 1.4 hands a spy the docid
  * within the current sub-database, not which one it is), a remote shard (a
  * spy must then be serialisable and run there) or too many documents. */
-static const xs_facet_table *xs_facet_table_get(xs_reader *r,
+static xs_facet_table *xs_facet_table_get(xs_reader *r,
                                                 Xapian::valueno slot)
 {
     if (r->db.size() != 1)
@@ -1018,6 +1024,7 @@ static const xs_facet_table *xs_facet_table_get(xs_reader *r,
         if (ins.second)
             t->vals.push_back(ins.first->first);
         t->idx[d] = ins.first->second;
+        t->nset++;
     }
     r->ftabs.push_back(std::move(t));
     return r->ftabs.back().get();
@@ -1044,6 +1051,170 @@ class XsTableSpy : public Xapian::MatchSpy {
                 f.push_back(xs_facet_entry{t_.vals[i], counts[i]});
     }
 };
+
+/* ---- recency ---------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a "YYYYMMDD" value; -1 when it is not one. */
+static long xs_days(const std::string &v)
+{
+    if (v.size() != 8)
+        return -1;
+    for (char c : v)
+        if (c < '0' || c > '9')
+            return -1;
+    long y = std::stol(v.substr(0, 4)), m = std::stol(v.substr(4, 2)),
+         d = std::stol(v.substr(6, 2));
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    /* days from civil (proleptic Gregorian), H. Hinnant's algorithm */
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+struct xs_recency {
+    double maxw, half; /* weight of the newest date; years per halving */
+    long newest;       /* days; later dates count as the newest          */
+    double weight(const std::string &v) const
+    {
+        long d = xs_days(v);
+        if (d < 0)
+            return 0.0;
+        double age = d >= newest ? 0.0 : (newest - d) / 365.25;
+        return maxw * std::exp2(-age / half);
+    }
+};
+
+/* The newest date of slot over all shards, never later than today. */
+static xs_recency xs_recency_make(const Xapian::Database &db,
+                                  const xs_search_opts *o)
+{
+    xs_recency rc;
+    rc.maxw = o->recency;
+    rc.half = o->recency_halflife > 0 ? o->recency_halflife : 3.0;
+    time_t now = time(nullptr);
+    struct tm tm;
+    char today[16];
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y%m%d", &tm);
+    rc.newest = xs_days(today);
+    long hi = xs_days(db.get_value_upper_bound(o->recency_slot));
+    if (hi >= 0 && hi < rc.newest)
+        rc.newest = hi;
+    return rc;
+}
+
+/* The boost through a date table of this revision (one local database):
+ * an array step per match instead of a value-stream lookup. */
+class XsRecencyTable : public Xapian::PostingSource {
+    const xs_facet_table &t_;
+    std::shared_ptr<const std::vector<double>> w_; /* by value index */
+    Xapian::doccount n_;                           /* dated documents */
+    Xapian::docid did_ = 0;
+
+    void to(Xapian::docid d)
+    {
+        Xapian::docid last = static_cast<Xapian::docid>(t_.idx.size() - 1);
+        while (d <= last && !t_.idx[d])
+            d++;
+        did_ = d;
+    }
+
+  public:
+    XsRecencyTable(const xs_facet_table &t,
+                   std::shared_ptr<const std::vector<double>> w,
+                   Xapian::doccount n, double maxw)
+        : t_(t), w_(std::move(w)), n_(n)
+    {
+        set_maxweight(maxw);
+    }
+    Xapian::doccount get_termfreq_min() const override { return n_; }
+    Xapian::doccount get_termfreq_est() const override { return n_; }
+    Xapian::doccount get_termfreq_max() const override { return n_; }
+    void next(double) override { to(did_ + 1); }
+    void skip_to(Xapian::docid d, double) override
+    {
+        if (d > did_)
+            to(d);
+    }
+    bool at_end() const override { return did_ >= t_.idx.size(); }
+    Xapian::docid get_docid() const override { return did_; }
+    double get_weight() const override { return (*w_)[t_.idx[did_]]; }
+    void init(const Xapian::Database &) override { did_ = 0; }
+    PostingSource *clone() const override
+    {
+        return new XsRecencyTable(t_, w_, n_, get_maxweight());
+    }
+    std::string name() const override { return "XsRecencyTable"; }
+};
+
+/* The same boost read from the value slot (several local shards). */
+class XsRecencyValues : public Xapian::ValuePostingSource {
+    xs_recency rc_;
+
+  public:
+    XsRecencyValues(Xapian::valueno slot, const xs_recency &rc)
+        : Xapian::ValuePostingSource(slot), rc_(rc) {}
+    void init(const Xapian::Database &db) override
+    {
+        Xapian::ValuePostingSource::init(db);
+        set_maxweight(rc_.maxw);
+    }
+    double get_weight() const override { return rc_.weight(get_value()); }
+    XsRecencyValues *clone() const override
+    {
+        return new XsRecencyValues(get_slot(), rc_);
+    }
+    std::string name() const override { return "XsRecencyValues"; }
+};
+
+/* A match's sort key from a table (its date): no value-stream lookup. */
+class XsTableKey : public Xapian::KeyMaker {
+    const xs_facet_table &t_;
+
+  public:
+    explicit XsTableKey(const xs_facet_table &t) : t_(t) {}
+    std::string operator()(const Xapian::Document &doc) const override
+    {
+        Xapian::docid d = doc.get_docid();
+        return d < t_.idx.size() ? t_.vals[t_.idx[d]] : std::string();
+    }
+};
+
+/* q AND_MAYBE the boost when it can run here (not with a remote); the
+ * recency slot's table when there is one (one local database). */
+static const xs_facet_table *xs_recency_query(xs_reader *r,
+                                              const xs_search_opts *o,
+                                              Xapian::Query &q)
+{
+    for (bool rem : r->remote)
+        if (rem)
+            return nullptr;
+    xs_recency rc = xs_recency_make(r->db, o);
+    Xapian::PostingSource *ps;
+    xs_facet_table *t = xs_facet_table_get(r, o->recency_slot);
+    if (t) {
+        if (!t->rw || t->rw_maxw != rc.maxw || t->rw_half != rc.half ||
+            t->rw_newest != rc.newest) {
+            auto w = std::make_shared<std::vector<double>>(t->vals.size(), 0.0);
+            for (size_t i = 1; i < t->vals.size(); i++)
+                (*w)[i] = rc.weight(t->vals[i]);
+            t->rw = std::move(w);
+            t->rw_maxw = rc.maxw;
+            t->rw_half = rc.half;
+            t->rw_newest = rc.newest;
+        }
+        ps = new XsRecencyTable(*t, t->rw, t->nset, rc.maxw);
+    } else {
+        ps = new XsRecencyValues(o->recency_slot, rc);
+    }
+    q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+                      Xapian::Query(ps->release()));
+    return t;
+}
 
 extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
                            xs_hits **out, xs_err *err) noexcept
@@ -1090,13 +1261,23 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
         std::vector<std::unique_ptr<XsTableSpy>> tspies;
         Xapian::Enquire enq(r->db);
-        enq.set_query(q);
         if (o->bm25_k1 > 0 || o->bm25_b > 0)
             enq.set_weighting_scheme(Xapian::BM25Weight(
                 o->bm25_k1 > 0 ? o->bm25_k1 : 1.0, 0, 1,
                 o->bm25_b > 0 ? std::min(o->bm25_b, 1.0) : 0.5, 0.5));
         if (o->time_limit > 0)
             enq.set_time_limit(o->time_limit);
+        if (o->recency > 0 && o->sort == XS_SORT_RELEVANCE) {
+            /* equal scores (undated, or the same date): newest first */
+            const xs_facet_table *t = xs_recency_query(r, o, q);
+            if (t) /* cheaper than Xapian's pure relevance order, which
+                    * handles every match when counts are exact */
+                enq.set_sort_by_relevance_then_key(
+                    (new XsTableKey(*t))->release(), true);
+            else
+                enq.set_sort_by_relevance_then_value(o->recency_slot, true);
+        }
+        enq.set_query(q);
         if (o->sort == XS_SORT_VALUE_DESC)
             enq.set_sort_by_value_then_relevance(o->sort_slot, true);
         else if (o->sort == XS_SORT_VALUE_ASC)

@@ -38,7 +38,7 @@
  *     XD:<docno> normalised document number of the document (exact lookup);
  *                each number of a joint issue
  *   values (slots)
- *     0 XS_SLOT_DATE     "YYYYMMDD" (sort by date, from/to ranges)
+ *     0 XS_SLOT_DATE     "YYYYMMDD" (sort by date, from/to ranges, recency)
  *     1 XS_SLOT_YEAR     "YYYY" (facet; year ranges)
  *     2 XS_SLOT_CATEGORY category as written (facet)
  *     3 XS_SLOT_UNIT     unit as written (facet)
@@ -281,6 +281,14 @@ typedef struct xs_search_opts {
     double time_limit;        /* seconds; 0 = none. Past it Xapian stops
                                  looking at more matches (totals and facet
                                  counts become estimates) */
+    /* recency boost, with sort XS_SORT_RELEVANCE: > 0 adds up to this much
+     * weight to a match dated in recency_slot ("YYYYMMDD"), halving every
+     * recency_halflife years (0: 3) before the newest date of the index
+     * (never later than today); an undated match gets nothing. A tcp:
+     * remote cannot run it: there equal scores go newest first instead. */
+    double recency;
+    unsigned recency_slot;
+    double recency_halflife;
 } xs_search_opts;
 
 xs_rc xs_search(xs_reader *r, const xs_search_opts *o, xs_hits **out,

@@ -31,6 +31,14 @@ static int check_pass, check_fail;
                 check_a_, check_b_, #a, #b); } \
 } while (0)
 
+#define CHECK_NEAR(a, b, tol) do { \
+    double check_a_ = (double)(a), check_b_ = (double)(b); \
+    if (check_a_ - check_b_ <= (tol) && check_b_ - check_a_ <= (tol)) check_pass++; \
+    else { check_fail++; \
+        fprintf(stderr, "%s:%d: %.9g != %.9g within %g (%s vs %s)\n", __FILE__, \
+                __LINE__, check_a_, check_b_, (double)(tol), #a, #b); } \
+} while (0)
+
 static inline int check_done(void)
 {
     printf("%d passed, %d failed\n", check_pass, check_fail);

@@ -168,10 +168,10 @@ static void test_snip_prefix(void)
     }
     /* the match lies only at the end: a prefix is not enough */
     CHECK_INTEQ(qry_parse(&p, "斑马线", strlen("斑马线"), &q, &e), 0);
-    s = snip_best(text, 3000, SIZE_MAX, &q, p.ana.stem, 110, &more);
+    s = snip_best(text, 3000, SIZE_MAX, 0, &q, p.ana.stem, 110, &more);
     CHECK(s == NULL);
     CHECK_INTEQ(more, 1);
-    s = snip_best(text, tl, tl, &q, p.ana.stem, 110, &more);
+    s = snip_best(text, tl, tl, 0, &q, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
     CHECK(has(s, "<mark>斑马线</mark>"));
     CHECK(has(s, "…"));
@@ -180,7 +180,7 @@ static void test_snip_prefix(void)
 
     /* a match near the start: the prefix answers */
     CHECK_INTEQ(qry_parse(&p, "年度报告", strlen("年度报告"), &q, &e), 0);
-    s = snip_best(text, 3000, SIZE_MAX, &q, p.ana.stem, 110, &more);
+    s = snip_best(text, 3000, SIZE_MAX, 0, &q, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
     CHECK(has(s, "<mark>年度报告</mark>"));
     CHECK(s && strlen(s) > 3 && !strcmp(s + strlen(s) - 3, "…")); /* cut */
@@ -195,10 +195,10 @@ static void test_snip_prefix(void)
         memcpy(t3, t2, n);
         strcpy(t3 + n, "斑马线在这里。更多文字。");
         CHECK_INTEQ(qry_parse(&p, "斑马线", strlen("斑马线"), &q, &e), 0);
-        s = snip_best(t3, n + 9, SIZE_MAX, &q, p.ana.stem, 110, &more);
+        s = snip_best(t3, n + 9, SIZE_MAX, 0, &q, p.ana.stem, 110, &more);
         CHECK(s == NULL);
         CHECK_INTEQ(more, 1);
-        s = snip_best(t3, strlen(t3), strlen(t3), &q, p.ana.stem, 110, &more);
+        s = snip_best(t3, strlen(t3), strlen(t3), 0, &q, p.ana.stem, 110, &more);
         CHECK(has(s, "<mark>斑马线</mark>在这里"));
         free(s);
         qry_release(&q);
@@ -212,15 +212,43 @@ static void test_snip_prefix(void)
         const char *en = "Section 1.  The <b>Climate</b> &\n\n  Energy Office "
                          "reports on climate change every year.";
         CHECK_INTEQ(qry_parse(&p, "climate", 7, &q, &e), 0);
-        s = snip_best(en, strlen(en), strlen(en), &q, p.ana.stem, 110, &more);
+        s = snip_best(en, strlen(en), strlen(en), 0, &q, p.ana.stem, 110, &more);
         CHECK(has(s, "The &lt;b&gt;<mark>Climate</mark>&lt;/b&gt; &amp; Energy"));
         CHECK(has(s, "on <mark>climate</mark> change"));
         free(s);
         qry_release(&q);
     }
 
+    /* Traditional text, Simplified query: not met as written. With fold
+     * set a short prefix is searched through folding and answers at once;
+     * without, more is asked for (the match might lie further on) */
+    {
+        char *tw = long_text(200, "");
+        size_t n = strlen(tw), pre = 48 + 54 * 20; /* whole characters */
+        char *t4 = malloc(n + 64);
+        strcpy(t4, "本條例所稱斑馬線，指行人穿越道。");
+        strcat(t4, tw);
+        CHECK_INTEQ(qry_parse(&p, "斑马线", strlen("斑马线"), &q, &e), 0);
+        s = snip_best(t4, pre, SIZE_MAX, 1, &q, p.ana.stem, 110, &more);
+        CHECK_INTEQ(more, 0);
+        CHECK(has(s, "本條例所稱<mark>斑馬線</mark>，指行人穿越道。"));
+        free(s);
+        s = snip_best(t4, pre, SIZE_MAX, 0, &q, p.ana.stem, 110, &more);
+        CHECK(s == NULL);
+        CHECK_INTEQ(more, 1);
+        qry_release(&q);
+        /* folding finds nothing either: more */
+        CHECK_INTEQ(qry_parse(&p, "斑鸠", strlen("斑鸠"), &q, &e), 0);
+        s = snip_best(t4, pre, SIZE_MAX, 1, &q, p.ana.stem, 110, &more);
+        CHECK(s == NULL);
+        CHECK_INTEQ(more, 1);
+        qry_release(&q);
+        free(tw);
+        free(t4);
+    }
+
     /* no query: the start of a prefix will do */
-    s = snip_best(text, 3000, SIZE_MAX, NULL, p.ana.stem, 110, &more);
+    s = snip_best(text, 3000, SIZE_MAX, 0, NULL, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
     CHECK(has(s, "政府信息公开"));
     free(s);

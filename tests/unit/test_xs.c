@@ -1156,6 +1156,139 @@ static void test_shards(void)
     CHECK_INTEQ(xs_compact(mixed, 2, path_in("c2"), &err), XS_ENOTFOUND);
 }
 
+/* ---- recency boost ------------------------------------------------ */
+
+/* Adds document id with term "tax" of wdf n (plus filler to an equal
+ * length) and date (NULL: undated) to an open writer. */
+static void rec_doc(xs_writer *w, const char *id, unsigned n, const char *date)
+{
+    xs_doc *d = NULL;
+    xs_err err;
+    char t[64];
+    CHECK_INTEQ(xs_doc_new(&d, &err), XS_OK);
+    if (!d)
+        return;
+    snprintf(t, sizeof t, "Q:%s", id);
+    xs_doc_term(d, t, strlen(t), 0, &err);
+    xs_doc_term(d, "tax", 3, n, &err);
+    xs_doc_term(d, "filler", 6, 4 - n, &err);
+    if (date)
+        xs_doc_value(d, XS_SLOT_DATE, date, strlen(date), &err);
+    xs_doc_value(d, XS_SLOT_ID, id, strlen(id), &err);
+    CHECK_INTEQ(xs_writer_replace(w, t, d, &err), XS_OK);
+    xs_doc_free(d);
+}
+
+static void rec_db(const char *path, const char *future)
+{
+    xs_writer *w = NULL;
+    xs_err err;
+    CHECK_INTEQ(xs_writer_open(path, XS_CREATE, 0, &w, &err), XS_OK);
+    if (!w)
+        return;
+    rec_doc(w, "old", 1, "20100101");
+    rec_doc(w, "new", 1, "20200101");
+    rec_doc(w, "undated", 1, NULL);
+    rec_doc(w, "better", 3, "20000101"); /* clearly the best match */
+    rec_doc(w, "baddate", 1, "2020-01-01"); /* not YYYYMMDD: no boost */
+    if (future)
+        rec_doc(w, "future", 1, future);
+    for (int i = 0; i < 30; i++) { /* "tax" is a rare word (a real idf) */
+        xs_doc *d = NULL;
+        char t[32];
+        if (xs_doc_new(&d, &err) != XS_OK)
+            break;
+        snprintf(t, sizeof t, "Q:other%d", i);
+        xs_doc_term(d, "filler", 6, 4, &err);
+        CHECK_INTEQ(xs_writer_replace(w, t, d, &err), XS_OK);
+        xs_doc_free(d);
+    }
+    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+}
+
+/* Score of id in a "tax" search with the boost (NaN when absent); the
+ * ids in rank order into order. */
+static double rec_score(xs_reader *r, const char *id, char *order, size_t cap)
+{
+    xs_query q = qterm("tax");
+    xs_search_opts o = opts_for(&q);
+    xs_hits *h = NULL;
+    xs_err err;
+    double s = NAN;
+    o.recency = 0.3;
+    o.recency_slot = XS_SLOT_DATE;
+    o.nvalues = XS_NSLOTS;
+    if (order)
+        order[0] = 0;
+    CHECK_INTEQ(xs_search(r, &o, &h, &err), XS_OK);
+    for (size_t i = 0; h && i < xs_hits_count(h); i++) {
+        size_t len;
+        const char *v = xs_hits_value(h, i, XS_SLOT_ID, &len);
+        if (len == strlen(id) && !memcmp(v, id, len) && isnan(s))
+            s = xs_hits_score(h, i);
+        if (order && strlen(order) + len + 2 < cap) {
+            if (i)
+                strcat(order, ",");
+            strncat(order, v, len);
+        }
+    }
+    xs_hits_free(h);
+    return s;
+}
+
+static void test_recency(void)
+{
+    const char *p = path_in("rec.db"), *p2 = path_in("rec2.db");
+    const char *pf = path_in("recf.db");
+    xs_reader *r = NULL;
+    xs_err err;
+    char order[256];
+    double ten = 0.3 * exp2(-3652.0 / 365.25 / 3.0); /* 2010 vs 2020 */
+    rec_db(p, NULL);
+    CHECK_INTEQ(xs_reader_open(p, &r, &err), XS_OK);
+    if (!r)
+        return;
+    /* equal matches: the newest first, undated and bad dates last; the
+     * clearly better old one stays first: the boost is mild */
+    rec_score(r, "new", order, sizeof order);
+    if (strncmp(order, "better,new,old,", 15))
+        fprintf(stderr, "order: %s\n", order);
+    CHECK(!strncmp(order, "better,new,old,", 15));
+    /* the newest date gains the whole 0.3, ten years before it 0.3/2^(10/3) */
+    CHECK_NEAR(rec_score(r, "new", NULL, 0) - rec_score(r, "undated", NULL, 0), 0.3, 1e-9);
+    CHECK_NEAR(rec_score(r, "old", NULL, 0) - rec_score(r, "undated", NULL, 0), ten, 1e-9);
+    CHECK_NEAR(rec_score(r, "baddate", NULL, 0), rec_score(r, "undated", NULL, 0), 1e-12);
+    xs_reader_close(r);
+
+    /* several local shards read the boost from the values: the same */
+    rec_db(p2, NULL);
+    const char *both[] = {p, p2};
+    CHECK_INTEQ(xs_reader_open_many(both, 2, &r, &err), XS_OK);
+    if (r) {
+        CHECK_NEAR(rec_score(r, "new", NULL, 0) - rec_score(r, "undated", NULL, 0), 0.3, 1e-9);
+        CHECK_NEAR(rec_score(r, "old", NULL, 0) - rec_score(r, "undated", NULL, 0), ten, 1e-9);
+        xs_reader_close(r);
+    }
+
+    /* a date after today (a typo) counts as today, and does not make the
+     * real newest documents old */
+    rec_db(pf, "21990101");
+    CHECK_INTEQ(xs_reader_open(pf, &r, &err), XS_OK);
+    if (r) {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        /* 2020-01-01 to today in years (days since the epoch / 365.25) */
+        double age = ((double)now / 86400.0 - 18262.0) / 365.25;
+        double got = rec_score(r, "new", NULL, 0) - rec_score(r, "undated", NULL, 0);
+        CHECK_NEAR(rec_score(r, "future", NULL, 0) - rec_score(r, "undated", NULL, 0), 0.3, 1e-9);
+        CHECK_NEAR(got, 0.3 * exp2(-age / 3.0), 2e-3); /* within a day */
+        CHECK(got < 0.3);
+        xs_reader_close(r);
+    }
+}
+
 /* A free loopback port (a race with other programs is unlikely). */
 static int free_port(void)
 {
@@ -1442,6 +1575,7 @@ int main(void)
     }
     test_modified();
     test_facet_tables();
+    test_recency();
     test_shards();
     test_remote();
     test_stem();
