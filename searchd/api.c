@@ -487,6 +487,36 @@ static json_t *hit_object(struct worker *w, const xs_hits *hits, size_t i,
     return h;
 }
 
+/* A hit whose stored data cannot be read (a damaged index): it is still a
+ * match, so it keeps its place on the page with its id (from its value
+ * slot) and empty fields, and the operator is told to rebuild. */
+static json_t *hit_unreadable(struct worker *w, const xs_hits *hits, size_t i,
+                              int snippets)
+{
+    static const char *const nulls[] = {"title", "unit", "category", "date",
+                                        "year", "docno", "lang", "url"};
+    char *id = NULL;
+    xs_err xe;
+    size_t k;
+    json_t *h = json_object();
+    if (!h)
+        return NULL;
+    if (xs_reader_value(w->r, xs_hits_docid(hits, i), XS_SLOT_ID, &id, &xe) != XS_OK)
+        id = NULL;
+    fprintf(stderr, "searchd: document %s (docid %u): its stored data cannot "
+            "be read; rebuild the index (indexer --full)\n",
+            id && *id ? id : "?", xs_hits_docid(hits, i));
+    json_object_set_new(h, "id", id && *id ? json_string(id) : json_null());
+    free(id);
+    json_object_set_new(h, "score", json_real(xs_hits_score(hits, i)));
+    for (k = 0; k < sizeof nulls / sizeof nulls[0]; k++)
+        json_object_set_new(h, nulls[k], json_null());
+    json_object_set_new(h, "title_html", json_string(""));
+    if (snippets)
+        json_object_set_new(h, "snippet_html", json_string(""));
+    return h;
+}
+
 static int run_search(struct worker *w, xs_search_opts *o, xs_hits **hits,
                       struct api_reply *out)
 {
@@ -674,6 +704,8 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     ha = json_array();
     for (i = 0; i < xs_hits_count(hits); i++) {
         json_t *h = hit_object(w, hits, i, &s.q, 1);
+        if (!h)
+            h = hit_unreadable(w, hits, i, 1);
         if (h)
             json_array_append_new(ha, h);
     }
@@ -765,6 +797,8 @@ static void do_lookup(struct worker *w, const struct api_req *rq,
     ha = json_array();
     for (i = 0; i < xs_hits_count(hits); i++) {
         json_t *h = hit_object(w, hits, i, NULL, 0);
+        if (!h)
+            h = hit_unreadable(w, hits, i, 0);
         if (h)
             json_array_append_new(ha, h);
     }

@@ -1431,6 +1431,27 @@ extern "C" size_t xs_hits_facet_freq(const xs_hits *h, size_t k,
     return h->facets[k][j].freq;
 }
 
+extern "C" xs_rc xs_reader_value(xs_reader *r, unsigned docid, unsigned slot,
+                                 char **out, xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!r || !out || !docid)
+        return xs_fail(err, XS_EINVAL, "xs: value: %s",
+                       !r ? "NULL reader" : !out ? "NULL out" : "docid 0");
+    try {
+        xs_test_point();
+        std::string v = r->db.get_document(docid).get_value(slot);
+        char *d = xs_dup(v);
+        *out = d;
+        return xs_ok(err);
+    } catch (const Xapian::DocNotFoundError &) {
+        return xs_fail(err, XS_ENOTFOUND, "xs: no document %u", docid);
+    } catch (...) {
+        return xs_caught(err, "cannot read a value", nullptr);
+    }
+}
+
 extern "C" xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
                                size_t *len, char ***vals, xs_err *err) noexcept
 {

@@ -316,6 +316,11 @@ size_t xs_hits_facet_freq(const xs_hits *h, size_t k, size_t j) XS_NOEXCEPT;
 xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
                     size_t *len, char ***vals, xs_err *err) XS_NOEXCEPT;
 
+/* Value slot of document docid (a hit's docid, same revision): a malloc'd
+ * copy, "" when unset. XS_ENOTFOUND when there is no such document. */
+xs_rc xs_reader_value(xs_reader *r, unsigned docid, unsigned slot, char **out,
+                      xs_err *err) XS_NOEXCEPT;
+
 /* ---- stemming (read-only data; one per thread) ---------------------- */
 xs_rc xs_stem_new(const char *lang, xs_stem **out, xs_err *err) XS_NOEXCEPT;
 void xs_stem_free(xs_stem *s) XS_NOEXCEPT;

@@ -1044,6 +1044,19 @@ static void test_facet_tables(void)
     CHECK_INTEQ(xs_reader_open(p, &r, &err), XS_OK);
     CHECK_INTEQ(cat_count(r, "x"), 3);
     CHECK_INTEQ(cat_count(r, "y"), 2);
+    {   /* one value of one document, by docid */
+        char *v = NULL;
+        CHECK_INTEQ(xs_reader_value(r, 2, XS_SLOT_ID, &v, &err), XS_OK);
+        CHECK_STREQ(v, "a2");
+        free(v);
+        CHECK_INTEQ(xs_reader_value(r, 2, XS_SLOT_FILE, &v, &err), XS_OK);
+        CHECK_STREQ(v, ""); /* unset */
+        free(v);
+        CHECK_INTEQ(xs_reader_value(r, 999, XS_SLOT_ID, &v, &err), XS_ENOTFOUND);
+        CHECK(v == NULL);
+        CHECK_INTEQ(xs_reader_value(r, 0, XS_SLOT_ID, &v, &err), XS_EINVAL);
+        CHECK_INTEQ(xs_reader_value(NULL, 1, XS_SLOT_ID, &v, &err), XS_EINVAL);
+    }
     CHECK_INTEQ(xs_writer_open(p, 0, 0, &w, &err), XS_OK);
     {
         xs_doc *d = make_doc(&fix[2], ""); /* a category y document */
