@@ -22,6 +22,8 @@
 #include <strings.h>
 
 #define PHRASE_CHUNK 32 /* terms per PHRASE; longer phrases are chunked */
+#define PHRASE_BOOST_WORDS 8 /* words typed in a row ranked as a phrase */
+#define PHRASE_BOOST 3.0      /* ... with the weight of a title match      */
 
 struct qry_block {
     struct qry_block *next;
@@ -482,8 +484,11 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0;
     struct nlist l = {0}, drive = {0};
     int runs = 0;       /* Han runs and Latin words */
+    int han = 0;
     char t[256];
+    struct buf ph;      /* the Latin words joined by one space */
     size_t pl = strlen(pfx);
+    buf_init(&ph, 0);
     if (n == (size_t)-1)
         return NULL;
     /* as in documents, white space between Han characters does not count:
@@ -507,6 +512,7 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
                     nl_add(&l, qry_term(q, t, pl + utf8_enc(c[k], t + pl), 1));
                 add_bigrams(q, &drive, pfx, c + i, j - i);
                 runs++;
+                han = 1;
             }
             {
                 char hs[200];
@@ -524,6 +530,9 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
                     memcpy(t + pl, w, m);
                     nl_add(&l, qry_term(q, t, pl + m, 1));
                     add_hl(q, w, m, QHL_LATIN);
+                    if (ph.len)
+                        buf_addc(&ph, ' ');
+                    buf_add(&ph, w, m);
                     runs++;
                 }
             }
@@ -531,6 +540,9 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
         i = j;
     }
     free(c);
+    if (runs > 1 && !han && ph.p && ph.len <= 200)
+        add_hl(q, ph.p, ph.len, QHL_PHRASE);
+    buf_release(&ph);
     if (l.n == 1 && !drive.n)
         return nl_make(q, &l, XS_Q_AND);
     if (l.n == 2 && drive.n == 1 && runs == 1) {
@@ -542,9 +554,10 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     return nl_make(q, &drive, XS_Q_AND);
 }
 
-/* Ranking by the title for a quoted string: its bigrams in the title when
- * it is all Han (no positions to read), else the exact phrase. */
-static xs_query *title_rank(struct qry *q, const char *s, size_t len)
+/* Ranking by a string's adjacency (pfx "S": in the title): its bigrams
+ * when it is all Han (no positions to read), else the exact phrase. */
+static xs_query *rank_phrase(struct qry *q, const char *pfx, const char *s,
+                             size_t len)
 {
     uint32_t *c, *st, *en;
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i, m = 0;
@@ -556,7 +569,7 @@ static xs_query *title_rank(struct qry *q, const char *s, size_t len)
             c[m++] = c[i];
         else if (!ana_is_space(c[i]))
             break;
-    r = i == n && m > 1 ? han_bigrams(q, "S", c, m) : leaf_quoted(q, "S", s, len);
+    r = i == n && m > 1 ? han_bigrams(q, pfx, c, m) : leaf_quoted(q, pfx, s, len);
     free(c);
     return r;
 }
@@ -647,7 +660,7 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
         if (quoted) {
             x = leaf_quoted(q, pfx, s, len);
             if (x && field == F_ANY) /* a title holding the phrase ranks higher */
-                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, title_rank(q, s, len), 2.0));
+                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, rank_phrase(q, "S", s, len), 2.0));
         } else {
             x = leaf_words(p, q, pfx, s, len);
         }
@@ -820,6 +833,10 @@ struct parser {
     struct lexer x;
     int depth;
     size_t leaves;
+    /* the last item was one positive unquoted word of no field: where */
+    int simple;
+    const char *ws;
+    size_t wl;
 };
 
 static xs_query *p_seq(struct parser *ps, int inner);
@@ -841,12 +858,16 @@ static xs_query *p_primary(struct parser *ps, int *neg)
         ps->depth++;
         r = p_seq(ps, 1);
         ps->depth--;
+        ps->simple = 0; /* a group is no word of a run */
         if (x->type == T_RP)
             lex_next(x);
         return r;
     }
     if (x->type == T_WORD || x->type == T_PHRASE) {
         xs_query *r = NULL;
+        ps->simple = x->type == T_WORD && x->field == F_ANY;
+        ps->ws = x->ts;
+        ps->wl = x->tl;
         if (++ps->leaves > QRY_MAX_LEAVES)
             ps->q->truncated = 1;
         else if (x->tl)
@@ -863,9 +884,13 @@ static xs_query *p_item(struct parser *ps, int *neg_out)
 {
     struct lexer *x = &ps->x;
     int neg = 0;
-    xs_query *a = p_primary(ps, &neg);
+    xs_query *a;
     struct nlist l = {0};
     int any_or = 0;
+    ps->simple = 0;
+    a = p_primary(ps, &neg);
+    if (neg || x->type == T_OR)
+        ps->simple = 0;
     while (x->type == T_OR) {
         int n2 = 0;
         xs_query *b;
@@ -884,30 +909,61 @@ static xs_query *p_item(struct parser *ps, int *neg_out)
     }
     if (any_or) {
         *neg_out = 0;
+        ps->simple = 0;
         return nl_make(ps->q, &l, XS_Q_OR);
     }
     *neg_out = neg;
     return a;
 }
 
+/* Words typed one after another (climate change, 信息 公开): documents
+ * holding them as that exact phrase rank higher; the words of the run are
+ * the query text from its first word to its last. */
+static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,
+                         const char *b, size_t nwords)
+{
+    if (nwords >= 2 && nwords <= PHRASE_BOOST_WORDS && b > a)
+        nl_add(l, scale(ps->q, rank_phrase(ps->q, "", a, (size_t)(b - a)),
+                        PHRASE_BOOST));
+}
+
 static xs_query *p_seq(struct parser *ps, int inner)
 {
     struct lexer *x = &ps->x;
-    struct nlist pos = {0}, neg = {0};
+    struct nlist pos = {0}, neg = {0}, boost = {0};
     xs_query *res;
+    const char *ra = NULL, *rb = NULL; /* the current run of simple words */
+    size_t rn = 0;
     for (;;) {
         int n = 0;
         xs_query *it;
         while (x->type == T_AND || x->type == T_OR ||
-               (x->type == T_RP && !inner))
+               (x->type == T_RP && !inner)) {
             lex_next(x); /* lone operators and stray ')' are dropped */
+            phrase_boost(ps, &boost, ra, rb, rn); /* and end a run */
+            rn = 0;
+        }
         if (x->type == T_END || (x->type == T_RP && inner))
             break;
         it = p_item(ps, &n);
+        if (it && ps->simple) {
+            if (!rn)
+                ra = ps->ws;
+            rb = ps->ws + ps->wl;
+            rn++;
+        } else {
+            phrase_boost(ps, &boost, ra, rb, rn);
+            rn = 0;
+        }
         if (it)
             nl_add(n ? &neg : &pos, it);
     }
+    phrase_boost(ps, &boost, ra, rb, rn);
     res = nl_make(ps->q, &pos, XS_Q_AND);
+    if (res && boost.n)
+        res = binary(ps->q, XS_Q_AND_MAYBE, res, nl_make(ps->q, &boost, XS_Q_OR));
+    else
+        free(boost.v);
     if (neg.n) {
         xs_query *nq = nl_make(ps->q, &neg, XS_Q_OR);
         if (!res) {

@@ -23,10 +23,13 @@ struct qp {
 int qp_init(struct qp *p, struct err *e);
 void qp_release(struct qp *p);
 
-enum qry_hl_kind { QHL_HAN, QHL_LATIN, QHL_STEM };
+enum qry_hl_kind { QHL_HAN, QHL_LATIN, QHL_STEM, QHL_PHRASE };
 struct qry_hl {
     char *s;        /* folded text (QHL_HAN: a character string to find;
-                       QHL_LATIN: a whole word; QHL_STEM: an English stem) */
+                       QHL_LATIN: a whole word; QHL_STEM: an English stem;
+                       QHL_PHRASE: Latin words joined by one space, the
+                       words of a phrase: where a snippet should be, its
+                       words are marked through their own entries) */
     size_t len;
     int kind;
 };

@@ -686,7 +686,8 @@ static int dump_query(void)
         free(d);
         for (i = 0; i < q.nhl; i++)
             printf("highlight: %s %.*s\n", q.hl[i].kind == QHL_HAN ? "han" :
-                   q.hl[i].kind == QHL_LATIN ? "latin" : "stem",
+                   q.hl[i].kind == QHL_LATIN ? "latin" :
+                   q.hl[i].kind == QHL_STEM ? "stem" : "phrase",
                    (int)q.hl[i].len, q.hl[i].s);
         qry_release(&q);
     }

@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SNIP_SCAN_MAX ((size_t)4 << 20) /* bytes of a huge text searched */
 
@@ -218,6 +219,19 @@ static const char *memmem_cap(const char *h, size_t n, const char *nd, size_t m)
     return memmem(h, n, cap, m);
 }
 
+/* memmem ignoring ASCII case, for a lower-case needle (a Latin phrase). */
+static const char *memmem_icase(const char *h, size_t n, const char *nd,
+                                size_t m)
+{
+    size_t i;
+    if (!m || m > n)
+        return NULL;
+    for (i = 0; i + m <= n; i++)
+        if ((h[i] | 0x20) == nd[0] && !strncasecmp(h + i, nd, m))
+            return h + i;
+    return NULL;
+}
+
 static int is_break(uint32_t c)
 {
     return c == 0x3002 || c == '\n' || c == 0xFF01 || c == 0xFF1F || c == '.' ||
@@ -260,7 +274,8 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
 {
     static const size_t steps[] = {2 << 10, 10 << 10, 64 << 10};
     int found = 0, marks = q && q->nhl; /* anything to look for */
-    size_t k, at = (size_t)-1;
+    int phrase = 0;
+    size_t k, at = (size_t)-1, at_ph = (size_t)-1;
     *more = 0;
     if (full < len)
         full = len;
@@ -269,6 +284,13 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
      * it instead of the text up to it */
     for (k = 0; q && k < q->nhl; k++) {
         const char *m;
+        if (q->hl[k].kind == QHL_PHRASE) { /* the words together go first */
+            phrase = 1;
+            m = memmem_icase(text, len, q->hl[k].s, q->hl[k].len);
+            if (m && (size_t)(m - text) < at_ph)
+                at_ph = (size_t)(m - text);
+            continue;
+        }
         if (q->hl[k].len < 2)
             continue;
         m = memmem(text, len, q->hl[k].s, q->hl[k].len);
@@ -282,6 +304,12 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
         if (m && (size_t)(m - text) < at)
             at = (size_t)(m - text);
     }
+    if (at_ph != (size_t)-1) {
+        at = at_ph;
+    } else if (phrase && len < full && len < 8192) {
+        *more = 1; /* a phrase's words apart: is the phrase a little on? */
+        return NULL;
+    }
     if (at == (size_t)-1 && fold && marks && len < full && len <= 16384)
         at = first_folded(text, len, q, stem); /* before reading more */
     if (at != (size_t)-1 && len < full && at + 600 > len) {
@@ -289,7 +317,9 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
         return NULL;
     }
     if (at != (size_t)-1 && full > 2048) {
-        size_t a = char_start(text, at > 200 ? at - 200 : 0);
+        /* a phrase found together: the passage starts shortly before it */
+        size_t back = at_ph != (size_t)-1 ? 60 : 200;
+        size_t a = char_start(text, at > back ? at - back : 0);
         size_t b = char_start(text, at + 800 < len ? at + 800 : len);
         char *r = snip_window(text + a, b - a, full - a, a > 0, q, stem, width, &found);
         if (found || !r)

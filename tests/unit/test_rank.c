@@ -1,0 +1,201 @@
+/* test_rank.c - ranking rules of /api/search on a small index built the
+ * indexer's way (indexer/docbuild.c, the real analyzer) and queried the
+ * searchd way (api_handle):
+ *  - words typed one after another rank the documents holding them as that
+ *    exact phrase above documents holding them apart, even apart in the
+ *    title (analysis/query.c: phrase_boost);
+ *  - the snippet of a phrase query shows the phrase, not an earlier lone
+ *    word (searchd/snippet.c: QHL_PHRASE);
+ *  - equal matches go newest first; a clearly better older one stays above
+ *    a newer weak one (the recency boost is mild). */
+#include "tests/unit/check.h"
+#include "indexer/docbuild.h"
+#include "searchd/api.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[64];
+
+struct tdoc {
+    const char *id, *title, *date, *text;
+};
+
+static const struct tdoc docs[] = {
+    /* the phrase, once */
+    {"phrase.txt", "Pension payments", "2018-05-01",
+     "Guards were hired last year. The social security office pays "
+     "pensions."},
+    /* both words, apart, as often or more, in texts as long */
+    {"apart.txt", "Club rules", "2018-05-01",
+     "Social events at the club. Security staff guard the social hall."},
+    {"apart2.txt", "Harbour rules", "2018-05-01",
+     "Social workers visit the harbour. Port security checks every ship."},
+    /* the phrase late in a long text, a lone "security" at its start */
+    {"long.txt", "Pension office", "2018-05-01", NULL},
+    /* equal documents of different dates, and one undated */
+    {"old.txt", "Harbour fees", "2012-03-01", "The harbour fee is due yearly."},
+    {"new.txt", "Harbour fees", "2021-03-01", "The harbour fee is due yearly."},
+    {"undated.txt", "Harbour fees", NULL, "The harbour fee is due yearly."},
+    /* an older, clearly better match for "fee" */
+    {"best.txt", "Fee schedule: every fee", "2005-01-01",
+     "Each fee, the fee table and the fee rules."},
+};
+#define NDOCS (sizeof docs / sizeof docs[0])
+#define NFILLER 30
+
+/* A text of about 3 KB: a lone "security" at the start, the phrase near
+ * the end (the snippet must show the phrase). */
+static char *long_phrase_text(void)
+{
+    static char t[4096];
+    size_t i;
+    if (t[0])
+        return t;
+    strcpy(t, "Security guards were hired last year. ");
+    for (i = 0; i < 40; i++)
+        strcat(t, "Pensions are paid every month to retired workers. ");
+    strcat(t, "The social security office pays them.");
+    return t;
+}
+
+static int build(const char *db)
+{
+    struct ana a;
+    struct err e = {0};
+    xs_writer *w = NULL;
+    xs_err xe;
+    size_t i;
+    int rc = 0;
+    if (ana_global_init(&e) < 0 || ana_init(&a, &e) < 0) {
+        fprintf(stderr, "analyzer: %s\n", e.msg);
+        return -1;
+    }
+    if (xs_writer_open(db, XS_CREATE, 0, &w, &xe) != XS_OK) {
+        ana_release(&a);
+        return -1;
+    }
+    for (i = 0; i < NDOCS + NFILLER; i++) {
+        struct rec r = {0};
+        xs_doc *d = NULL;
+        char term[300], id[32];
+        if (i >= NDOCS) { /* other documents: the words are rare */
+            snprintf(id, sizeof id, "filler%zu.txt", i);
+            r.title = "Annual report";
+            r.text = "The annual report of the city council on roads and parks.";
+            r.lang = "en";
+            if (docbuild(&a, &r, id, id, "0 0 0 x", &d, NULL, &e) == 0) {
+                ana_id_term(id, term, sizeof term);
+                if (xs_writer_replace(w, term, d, &xe) != XS_OK)
+                    rc = -1;
+            }
+            xs_doc_free(d);
+            continue;
+        }
+        r.title = (char *)docs[i].title;
+        r.text = docs[i].text ? (char *)docs[i].text : long_phrase_text();
+        r.lang = "en";
+        r.date = (char *)docs[i].date;
+        r.year = docs[i].date ? atoi(docs[i].date) : 0;
+        if (docbuild(&a, &r, docs[i].id, docs[i].id, "0 0 0 x", &d, NULL, &e) < 0) {
+            fprintf(stderr, "docbuild: %s\n", e.msg);
+            rc = -1;
+            continue;
+        }
+        ana_id_term(docs[i].id, term, sizeof term);
+        if (xs_writer_replace(w, term, d, &xe) != XS_OK)
+            rc = -1;
+        xs_doc_free(d);
+    }
+    if (xs_writer_commit(w, &xe) != XS_OK || xs_writer_close(w, &xe) != XS_OK)
+        rc = -1;
+    ana_release(&a);
+    return rc;
+}
+
+/* The answer to /api/search?q=q (NULL on failure). */
+static json_t *search(struct worker *w, const char *q)
+{
+    struct api_req rq = {0};
+    struct api_reply out = {0};
+    json_t *params = json_object(), *r = NULL;
+    json_error_t je;
+    json_object_set_new(params, "q", json_string(q));
+    rq.method = "GET";
+    rq.path = "/api/search";
+    rq.params = params;
+    api_handle(w, &rq, &out);
+    CHECK_INTEQ(out.status, 200);
+    if (out.body)
+        r = json_loadb(out.body, out.len, 0, &je);
+    free(out.body);
+    json_decref(params);
+    return r;
+}
+
+/* Rank of id in answer r (-1 when absent). */
+static int rank_of(json_t *r, const char *id)
+{
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(r, "hits"), i, h)
+        if (!strcmp(json_string_value(json_object_get(h, "id")), id))
+            return (int)i;
+    return -1;
+}
+
+int main(void)
+{
+    struct worker w;
+    struct err e = {0};
+    char db[128];
+    const char *dbs[1];
+    json_t *r;
+
+    snprintf(dir, sizeof dir, "/tmp/test_rank.XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(db, sizeof db, "%s/db", dir);
+    dbs[0] = db;
+    CHECK_INTEQ(build(db), 0);
+    CHECK_INTEQ(worker_init(&w, dbs, 1, &e), 0);
+
+    /* the phrase above the words apart */
+    r = search(&w, "social security");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 4);
+    CHECK_INTEQ(rank_of(r, "phrase.txt"), 0);
+    json_decref(r);
+    /* a snippet shows the phrase, not a lone word before it, also when
+     * the phrase lies beyond the first piece of the text read */
+    r = search(&w, "\"social security\"");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 2);
+    {
+        size_t i;
+        json_t *h;
+        json_array_foreach(json_object_get(r, "hits"), i, h) {
+            const char *s = json_string_value(json_object_get(h, "snippet_html"));
+            CHECK(s && strstr(s, "<mark>social</mark> <mark>security</mark> office"));
+        }
+    }
+    json_decref(r);
+
+    /* equal matches: newest first, undated last; the clearly better old
+     * match stays first */
+    r = search(&w, "fee");
+    CHECK_INTEQ(rank_of(r, "best.txt"), 0);
+    CHECK_INTEQ(rank_of(r, "new.txt"), 1);
+    CHECK_INTEQ(rank_of(r, "old.txt"), 2);
+    CHECK_INTEQ(rank_of(r, "undated.txt"), 3);
+    json_decref(r);
+
+    worker_release(&w);
+    {
+        char cmd[160];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "cannot remove %s\n", dir);
+    }
+    return check_done();
+}
