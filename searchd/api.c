@@ -382,9 +382,15 @@ static int search_parse(struct worker *w, const struct api_req *rq,
             ok = parse_uint(v, 9999, &a) == 0;
             b = a;
         }
-        if (!ok || a > b) {
+        if (!ok) {
             reply_err(out, 400, "bad_parameter",
                       "year must be a year such as 2013 or a range such as 2010-2015");
+            goto fail;
+        }
+        if (a > b) {
+            reply_err(out, 400, "bad_parameter",
+                      "the year range ends before it starts; write the earlier year "
+                      "first, e.g. 2010-2015");
             goto fail;
         }
         {
@@ -404,6 +410,11 @@ static int search_parse(struct worker *w, const struct api_req *rq,
         if ((fr && *fr && !is_iso_date(fr)) || (to && *to && !is_iso_date(to))) {
             reply_err(out, 400, "bad_parameter",
                       "from and to must be dates written YYYY-MM-DD, e.g. 2013-07-01");
+            goto fail;
+        }
+        if (fr && *fr && to && *to && strcmp(fr, to) > 0) {
+            reply_err(out, 400, "bad_parameter",
+                      "from is after to, so no date can match; swap them");
             goto fail;
         }
         if (fr && *fr && !(lo = date_value(&s->q, fr)))

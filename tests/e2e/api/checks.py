@@ -573,10 +573,17 @@ def t_filters():
                     ({"lang": "fr"}, "lang=fr"), ({"sort": "title"}, "sort=title"),
                     ({"size": "101"}, "size=101"), ({"size": "0"}, "size=0"),
                     ({"page": "0"}, "page=0"), ({"page": "-1"}, "page=-1"),
-                    ({"page": "x"}, "page=x"), ({"size": "ten"}, "size=ten")]:
+                    ({"page": "x"}, "page=x"), ({"size": "ten"}, "size=ten"),
+                    ({"from": "2021-01-01", "to": "2020-01-01"}, "from after to")]:
         p = dict(p, q="安全")
         st, obj, _ = jreq("GET", "/api/search", p)
         expect_error("filter: %s -> 400 JSON" % name, st, obj, 400)
+    st, obj, _ = jreq("GET", "/api/search", {"q": "安全", "year": "2023-2020"})
+    check("filter: year=2023-2020 -> says to put the earlier year first",
+          st == 400 and "earlier year first" in obj["error"]["message"], obj)
+    st, obj, _ = jreq("GET", "/api/search", {"q": "安全", "from": "2021-01-01", "to": "2020-01-01"})
+    check("filter: from after to -> says to swap them",
+          st == 400 and "swap" in obj["error"]["message"], obj)
     st, obj = search({"q": "安全", "size": "100"})
     check("paging: size=100 accepted", st == 200 and obj["size"] == 100, st)
 
