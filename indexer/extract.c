@@ -279,6 +279,32 @@ static const char *field_val(struct ctx *c, const char *name)
     return NULL;
 }
 
+/* The first short line (a heading) of the text's first 8 KB matching glob
+ * (lower case) ignoring ASCII case, trimmed; NULL when none does. */
+static char *line_value(const struct xsrc *s, const char *glob)
+{
+    const char *t = s->text.p;
+    size_t n = s->text.len < 8192 ? s->text.len : 8192, i = 0;
+    char low[100]; /* a heading, not a sentence */
+    while (t && i < n) {
+        const char *nl = memchr(t + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - t) : n, k;
+        if (e - i < sizeof low) {
+            for (k = i; k < e; k++)
+                low[k - i] = t[k] >= 'A' && t[k] <= 'Z' ? (char)(t[k] + 32) : t[k];
+            low[e - i] = 0;
+            if (profile_glob_value(glob, low)) {
+                char *v = xstr_clean(t + i, e - i);
+                if (v && *v)
+                    return v;
+                free(v);
+            }
+        }
+        i = e + 1;
+    }
+    return NULL;
+}
+
 static char *eval_rule(struct ctx *c, const struct prule *r, int all)
 {
     const char *v = NULL;
@@ -303,6 +329,8 @@ static char *eval_rule(struct ctx *c, const struct prule *r, int all)
     case PR_FIELD:
         v = field_val(c, r->arg);
         break;
+    case PR_LINE:
+        return line_value(c->src, r->arg);
     }
     return v ? strdup(v) : NULL;
 }

@@ -105,6 +105,13 @@ static int parse_rule(struct prule *r, const char *v)
     } else if (strncmp(w[0], "field:", 6) == 0) {
         r->kind = PR_FIELD;
         r->arg = strdup(w[0] + 6);
+    } else if (strncmp(w[0], "line:", 5) == 0 && w[0][5]) {
+        char *q;
+        r->kind = PR_LINE;
+        r->arg = strdup(w[0] + 5);
+        for (q = r->arg; q && *q; q++) /* matched ignoring ASCII case */
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q + 32);
     } else {
         for (i = 0; i < n; i++)
             free(w[i]);

@@ -12,12 +12,13 @@ enum pfield_id {
     PF_UNIT, PF_KEY, PF_TEXT, PF_N
 };
 enum prule_kind {
-    PR_XPATH, PR_KEY, PR_META, PR_INFO, PR_PATH, PR_VALUE, PR_FIELD
+    PR_XPATH, PR_KEY, PR_META, PR_INFO, PR_PATH, PR_VALUE, PR_FIELD,
+    PR_LINE
 };
 struct prule {
     int kind;
     char *arg;          /* XPath, key/column/label name, path selector,
-                           fixed value, field name */
+                           fixed value, field name, line glob (lower case) */
     char **ops;         /* post-processing words: seg SEP N, word N ... */
     size_t nops;
 };

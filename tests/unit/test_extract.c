@@ -184,6 +184,15 @@ static void test_markdown(void)
         CHECK(!has(rs.v[0].text, "eo_id"));
     }
     recs_release(&rs);
+    /* no title in the front matter: the profile's line: rule takes the
+     * heading line naming the order (not a long sentence citing another) */
+    CHECK_INTEQ(run("eo-untitled.md", "nyc-executive-orders/corpus/2020/2020-EEO-12.md",
+                    &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "Emergency Executive Order No. 12");
+        CHECK_STREQ(rs.v[0].docno, "2020-EEO-12");
+    }
+    recs_release(&rs);
     CHECK_INTEQ(run("law.md", "laws/宪法相关法/测试法(2018-01-02).md", &rs, &e),
                 0);
     if (rs.n == 1) {
@@ -363,6 +372,15 @@ static void test_profiles(void)
     CHECK(profile_glob("a/*.md", "x/y/a/b.md"));
     CHECK(!profile_glob("a/*.md", "x/ya/b.md"));
     CHECK(!profile_glob("/a/*.md", "x/a/b.md"));
+    /* line: rules keep their glob in lower case */
+    memset(&ps, 0, sizeof ps);
+    CHECK_INTEQ(profile_parse(&ps, "l.conf", "[l]\nmatch = *.md\ntitle = line:*Order?NO*\n",
+                              strlen("[l]\nmatch = *.md\ntitle = line:*Order?NO*\n"), &e), 0);
+    if (ps.n == 1 && ps.v[0].f[PF_TITLE].nr == 1) {
+        CHECK_INTEQ(ps.v[0].f[PF_TITLE].r[0].kind, PR_LINE);
+        CHECK_STREQ(ps.v[0].f[PF_TITLE].r[0].arg, "*order?no*");
+    }
+    profset_release(&ps);
 }
 
 /* extract_file is called from two indexer threads at once */
