@@ -549,7 +549,8 @@ static int run_search(struct worker *w, xs_search_opts *o, xs_hits **hits,
 struct fval {
     const char *v;      /* as written (the most frequent spelling) */
     size_t vl;
-    char *f;            /* folded: the filter's view of the value */
+    const char *f;      /* folded: the filter's view of the value */
+    char *own_f;        /* f when it is ours to free */
     size_t fl, n, own;
 };
 
@@ -580,26 +581,27 @@ static int cmp_fval_f(const void *a, const void *b)
 
 /* The folded form of a facet value, from the worker's cache when it has
  * been folded before (the same few hundred values come back on every
- * page). malloc'd, like fold_str. */
-static char *fold_facet(struct worker *w, const char *v, size_t vl, size_t *fl)
+ * page): borrowed from the cache, valid until the next facet_array call
+ * (which may clear it); with no cache, a malloc'd copy kept in *own. */
+static const char *fold_facet(struct worker *w, const char *v, size_t vl,
+                              size_t *fl, char **own)
 {
     json_t *c;
     char *f;
+    *own = NULL;
     if (!w->folded || strlen(v) != vl)
-        return fold_str(v, vl, fl);
+        return *own = fold_str(v, vl, fl);
     if ((c = json_object_get(w->folded, v))) {
         *fl = json_string_length(c);
-        f = malloc(*fl + 1);
-        if (f)
-            memcpy(f, json_string_value(c), *fl + 1);
-        return f;
+        return json_string_value(c);
     }
     if (!(f = fold_str(v, vl, fl)))
         return NULL;
-    if (json_object_size(w->folded) >= FOLD_CACHE_MAX)
-        json_object_clear(w->folded);
-    json_object_set_new(w->folded, v, json_stringn(f, *fl));
-    return f;
+    c = json_stringn_nocheck(f, *fl);
+    if (!c || json_object_set_new(w->folded, v, c) < 0)
+        return *own = f;
+    free(f);
+    return json_string_value(c);
 }
 
 static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kind)
@@ -609,15 +611,19 @@ static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kin
     struct fval *fv = calloc(n + 1, sizeof *fv);
     if (!fv)
         return a;
+    if (w->folded && json_object_size(w->folded) >= FOLD_CACHE_MAX)
+        json_object_clear(w->folded); /* before any value is borrowed */
     for (j = 0; j < n; j++) {
         size_t vl, fl, c = xs_hits_facet_freq(h, k, j);
         const char *v = xs_hits_facet_value(h, k, j, &vl);
-        char *f = fold_facet(w, v, vl, &fl);
+        char *own;
+        const char *f = fold_facet(w, v, vl, &fl, &own);
         if (!f)
             continue;
         fv[t].v = v;
         fv[t].vl = vl;
         fv[t].f = f;
+        fv[t].own_f = own;
         fv[t].fl = fl;
         fv[t].n = fv[t].own = c;
         t++;
@@ -633,7 +639,7 @@ static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kin
                 fv[m - 1].own = fv[j].own;
             }
             fv[m - 1].n += fv[j].n;
-            free(fv[j].f);
+            free(fv[j].own_f);
         } else {
             fv[m++] = fv[j];
         }
@@ -662,7 +668,7 @@ static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kin
                 json_array_append_new(a, o);
             }
         }
-        free(fv[j].f);
+        free(fv[j].own_f);
     }
     free(fv);
     return a;
@@ -1312,7 +1318,7 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
     }
     /* repeated requests: the same answer, on the same revision */
     if (get && (!strcmp(p, "/api/search") || !strcmp(p, "/api/lookup") ||
-                !strcmp(p, "/"))) {
+                !strcmp(p, "/")) && cache_enabled()) {
         char *pj = json_dumps(rq->params, JSON_COMPACT | JSON_SORT_KEYS);
         struct cache_hit ch;
         char *key = NULL;

@@ -35,6 +35,15 @@ void cache_config(size_t mb, size_t entries)
     pthread_mutex_unlock(&mu);
 }
 
+int cache_enabled(void)
+{
+    int on;
+    pthread_mutex_lock(&mu);
+    on = enabled;
+    pthread_mutex_unlock(&mu);
+    return on;
+}
+
 static void unlink_lru(struct ent *e)
 {
     if (e->prev)

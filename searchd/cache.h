@@ -16,6 +16,8 @@ struct cache_hit {
 
 /* Size limits (MB of bodies, number of answers); 0 turns the cache off. */
 void cache_config(size_t mb, size_t entries);
+/* 1 when answers are cached at all (callers skip making keys otherwise). */
+int cache_enabled(void);
 /* 1 and *out filled when key is cached, else 0. */
 int cache_get(const char *key, size_t klen, struct cache_hit *out);
 void cache_put(const char *key, size_t klen, const char *body, size_t blen,
