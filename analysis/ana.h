@@ -100,8 +100,11 @@ size_t ana_join_han(uint32_t *cps, uint32_t *start, uint32_t *end, size_t n);
  * leaves no hole in the positions. */
 static inline int ana_is_space(uint32_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v' || c == 0x3000 || c == 0xA0 || (c >= 0x2000 && c <= 0x200B);
+    if (c > 0x3000) /* Han, kana, full-width forms: the common case */
+        return 0;
+    if (c <= ' ')
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    return c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x3000;
 }
 /* Is cp (folded) part of a Latin/number word? */
 int ana_is_alnum_slow(uint32_t cp);
