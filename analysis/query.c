@@ -557,7 +557,7 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
 /* Ranking by a string's adjacency (pfx "S": in the title): its bigrams
  * when it is all Han (no positions to read), else the exact phrase. */
 static xs_query *rank_phrase(struct qry *q, const char *pfx, const char *s,
-                             size_t len)
+                             size_t len, int *positional)
 {
     uint32_t *c, *st, *en;
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i, m = 0;
@@ -569,7 +569,8 @@ static xs_query *rank_phrase(struct qry *q, const char *pfx, const char *s,
             c[m++] = c[i];
         else if (!ana_is_space(c[i]))
             break;
-    r = i == n && m > 1 ? han_bigrams(q, pfx, c, m) : leaf_quoted(q, pfx, s, len);
+    *positional = !(i == n && m > 1);
+    r = *positional ? leaf_quoted(q, pfx, s, len) : han_bigrams(q, pfx, c, m);
     free(c);
     return r;
 }
@@ -660,7 +661,10 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
         if (quoted) {
             x = leaf_quoted(q, pfx, s, len);
             if (x && field == F_ANY) /* a title holding the phrase ranks higher */
-                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, rank_phrase(q, "S", s, len), 2.0));
+            {
+                int pos;
+                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, rank_phrase(q, "S", s, len, &pos), 2.0));
+            }
         } else {
             x = leaf_words(p, q, pfx, s, len);
         }
@@ -833,6 +837,7 @@ struct parser {
     struct lexer x;
     int depth;
     size_t leaves;
+    struct nlist rescore; /* positional phrase boosts (qry.rescore) */
     /* the last item was one positive unquoted word of no field: where */
     int simple;
     const char *ws;
@@ -922,9 +927,14 @@ static xs_query *p_item(struct parser *ps, int *neg_out)
 static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,
                          const char *b, size_t nwords)
 {
-    if (nwords >= 2 && nwords <= PHRASE_BOOST_WORDS && b > a)
-        nl_add(l, scale(ps->q, rank_phrase(ps->q, "", a, (size_t)(b - a)),
-                        PHRASE_BOOST));
+    if (nwords >= 2 && nwords <= PHRASE_BOOST_WORDS && b > a) {
+        int pos;
+        xs_query *x = scale(ps->q, rank_phrase(ps->q, "", a, (size_t)(b - a), &pos),
+                            PHRASE_BOOST);
+        /* Han: bigrams, no positions, on every match; else a phrase,
+         * checked on the best matches only */
+        nl_add(pos ? &ps->rescore : l, x);
+    }
 }
 
 static xs_query *p_seq(struct parser *ps, int inner)
@@ -1003,6 +1013,10 @@ int qry_parse(struct qp *p, const char *q, size_t len, struct qry *out,
     ps.x.len = len;
     lex_next(&ps.x);
     out->root = p_seq(&ps, 0);
+    if (out->root && ps.rescore.n)
+        out->rescore = nl_make(out, &ps.rescore, XS_Q_OR);
+    else
+        free(ps.rescore.v);
     if (!out->root) {
         err_set(e, -1, "the query has nothing to search for: type at least one "
                 "word, character or number (operators such as AND, OR, NOT and "

@@ -41,6 +41,9 @@ struct qry {
     struct qry_hl *hl;    /* what to highlight in titles and snippets   */
     size_t nhl, hlcap;
     int truncated;        /* some words were ignored (QRY_MAX_LEAVES)   */
+    xs_query *rescore;    /* phrase boosts needing positions: weighed on
+                             the best matches only (xs_search_opts.rescore);
+                             NULL when none */
     struct qry_block *mem;  /* arena owning the nodes and strings       */
 };
 

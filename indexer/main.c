@@ -684,6 +684,11 @@ static int dump_query(void)
         d = qry_describe(q.root);
         printf("query: %s\n", d);
         free(d);
+        if (q.rescore) {
+            d = qry_describe(q.rescore);
+            printf("rescore: %s\n", d);
+            free(d);
+        }
         for (i = 0; i < q.nhl; i++)
             printf("highlight: %s %.*s\n", q.hl[i].kind == QHL_HAN ? "han" :
                    q.hl[i].kind == QHL_LATIN ? "latin" :

@@ -34,6 +34,8 @@ extern const struct asset {
  * (the median gap between neighbouring hits is about 0.14) and never
  * lifts a weak match over a good one. */
 #define RECENCY_WEIGHT 0.3
+#define RESCORE_WINDOW 50 /* matches re-ranked by phrase (query.h): the
+                             * top-10 hold the phrase as often as with all */
 #define RECENCY_HALFLIFE 3.0
 #define FOLD_CACHE_MAX 8192 /* facet values kept folded per worker */
 #define SEARCH_TIME_LIMIT 2.0 /* seconds of matching per request, at most */
@@ -704,6 +706,10 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
         o.recency = RECENCY_WEIGHT;
         o.recency_slot = XS_SLOT_DATE;
         o.recency_halflife = RECENCY_HALFLIFE;
+        /* phrases: among the best 50 (or the whole first page): the
+         * pages of that window hold the same documents as without */
+        o.rescore = s.q.rescore;
+        o.rescore_window = o.size > RESCORE_WINDOW ? o.size : RESCORE_WINDOW;
     }
     o.facet_slots = facets;
     o.nfacets = 3;
@@ -1091,6 +1097,11 @@ static void do_analyze(struct worker *w, const struct api_req *rq,
             json_t *hl = json_array();
             json_object_set_new(r, "query", json_string(d ? d : ""));
             free(d);
+            if (q.rescore) {
+                d = qry_describe(q.rescore);
+                json_object_set_new(r, "rescore", json_string(d ? d : ""));
+                free(d);
+            }
             for (i = 0; i < q.nhl; i++)
                 json_array_append_new(hl, json_stringn(q.hl[i].s, q.hl[i].len));
             json_object_set_new(r, "highlight", hl);

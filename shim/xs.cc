@@ -1216,6 +1216,83 @@ static const xs_facet_table *xs_recency_query(xs_reader *r,
     return t;
 }
 
+/* A fixed, sorted set of documents (weight 0): what a rescore query is
+ * run on. One local database only (docids of the whole). */
+class XsDocSet : public Xapian::PostingSource {
+    std::shared_ptr<const std::vector<Xapian::docid>> d_;
+    size_t i_ = 0;
+    bool started_ = false;
+
+  public:
+    explicit XsDocSet(std::shared_ptr<const std::vector<Xapian::docid>> d)
+        : d_(std::move(d)) {}
+    Xapian::doccount get_termfreq_min() const override { return d_->size(); }
+    Xapian::doccount get_termfreq_est() const override { return d_->size(); }
+    Xapian::doccount get_termfreq_max() const override { return d_->size(); }
+    void next(double) override
+    {
+        if (started_)
+            i_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        while (i_ < d_->size() && (*d_)[i_] < did)
+            i_++;
+    }
+    bool at_end() const override { return started_ && i_ >= d_->size(); }
+    Xapian::docid get_docid() const override { return (*d_)[i_]; }
+    void init(const Xapian::Database &) override
+    {
+        i_ = 0;
+        started_ = false;
+    }
+    PostingSource *clone() const override { return new XsDocSet(d_); }
+    std::string name() const override { return "XsDocSet"; }
+};
+
+/* The best window matches of ms (in order) re-scored: each gains what
+ * rescore weighs in it; stable, so equal scores keep their order. */
+static void xs_rescore(xs_reader *r, const xs_search_opts *o,
+                       const Xapian::Query &rescore, const Xapian::MSet &ms,
+                       std::vector<std::pair<Xapian::docid, double>> &out)
+{
+    out.clear();
+    for (Xapian::MSetIterator i = ms.begin(); i != ms.end(); ++i)
+        out.emplace_back(*i, i.get_weight());
+    if (out.empty())
+        return;
+    auto ids = std::make_shared<std::vector<Xapian::docid>>();
+    for (auto &h : out)
+        ids->push_back(h.first);
+    std::sort(ids->begin(), ids->end());
+    Xapian::Enquire enq(r->db);
+    if (o->bm25_k1 > 0 || o->bm25_b > 0)
+        enq.set_weighting_scheme(Xapian::BM25Weight(
+            o->bm25_k1 > 0 ? o->bm25_k1 : 1.0, 0, 1,
+            o->bm25_b > 0 ? std::min(o->bm25_b, 1.0) : 0.5, 0.5));
+    Xapian::Query set((new XsDocSet(ids))->release());
+    enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, rescore, set));
+    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+    Xapian::MSet add = enq.get_mset(0, static_cast<Xapian::doccount>(ids->size()));
+    std::unordered_map<Xapian::docid, double> extra;
+    for (Xapian::MSetIterator i = add.begin(); i != add.end(); ++i)
+        extra[*i] = i.get_weight();
+    if (extra.empty())
+        return;
+    for (auto &h : out) {
+        auto e = extra.find(h.first);
+        if (e != extra.end())
+            h.second += e->second;
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const std::pair<Xapian::docid, double> &a,
+                        const std::pair<Xapian::docid, double> &b) {
+                         return a.second > b.second;
+                     });
+}
+
 extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
                            xs_hits **out, xs_err *err) noexcept
 {
@@ -1256,6 +1333,23 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         }
         if (rc != XS_OK)
             return rc;
+        /* re-ranking: on the first window matches of one local database,
+         * else (shards, remotes) on every match */
+        Xapian::Query rq;
+        bool rescore = false;
+        size_t window = o->rescore_window ? o->rescore_window : 100;
+        if (o->rescore && o->sort == XS_SORT_RELEVANCE) {
+            rc = xs_build(o->rescore, 1, rq, err);
+            if (rc != XS_OK)
+                return rc;
+            bool local = r->db.size() == 1;
+            for (bool rem : r->remote)
+                local = local && !rem;
+            if (!local)
+                q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, rq);
+            else if (o->offset + o->size <= window)
+                rescore = true;
+        }
 
         /* The spies must outlive get_mset(): declared before enquire. */
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
@@ -1307,19 +1401,32 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         Xapian::doccount atleast = o->check_at_least == 0 ||
                 o->check_at_least > dbsize
             ? dbsize : static_cast<Xapian::doccount>(o->check_at_least);
-        Xapian::MSet ms = enq.get_mset(first, size, atleast);
+        std::vector<std::pair<Xapian::docid, double>> page;
+        Xapian::MSet ms;
+        if (rescore) {
+            ms = enq.get_mset(0, static_cast<Xapian::doccount>(
+                                     std::min<size_t>(window, dbsize)), atleast);
+            xs_rescore(r, o, rq, ms, page);
+            page.erase(page.begin(), page.begin() + std::min(page.size(), (size_t)first));
+            if (page.size() > size)
+                page.resize(size);
+        } else {
+            ms = enq.get_mset(first, size, atleast);
+            for (Xapian::MSetIterator i = ms.begin(); i != ms.end(); ++i)
+                page.emplace_back(*i, i.get_weight());
+        }
 
         h = new xs_hits;
         h->total = ms.get_matches_estimated();
-        h->hits.reserve(ms.size());
-        for (Xapian::MSetIterator i = ms.begin(); i != ms.end(); ++i) {
+        h->hits.reserve(page.size());
+        for (auto &pg : page) {
             h->hits.emplace_back();
             xs_hit &hit = h->hits.back();
-            hit.docid = *i;
-            hit.weight = i.get_weight();
+            hit.docid = pg.first;
+            hit.weight = pg.second;
             if (!o->want_data && o->nvalues == 0)
                 continue;
-            Xapian::Document doc = i.get_document();
+            Xapian::Document doc = r->db.get_document(pg.first);
             if (o->want_data)
                 hit.data = doc.get_data();
             if (o->nvalues) {

@@ -289,6 +289,14 @@ typedef struct xs_search_opts {
     double recency;
     unsigned recency_slot;
     double recency_halflife;
+    /* re-ranking, with sort XS_SORT_RELEVANCE: the weight this query gives
+     * a document is added to its score, for the first rescore_window (0:
+     * 100) matches only, which are then put in order again (the costly
+     * positional checks of phrase boosts run on a hundred documents, not
+     * on every match). Pages past the window are not re-ranked. Several
+     * shards or a remote: added to every match instead (AND_MAYBE). */
+    const xs_query *rescore;
+    size_t rescore_window;
 } xs_search_opts;
 
 xs_rc xs_search(xs_reader *r, const xs_search_opts *o, xs_hits **out,

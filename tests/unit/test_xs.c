@@ -1302,6 +1302,83 @@ static void test_recency(void)
     }
 }
 
+/* Ids of an "apple" search (rescored by "banana" when rb) into out. */
+static int rescore_ids(xs_reader *r, int rb, size_t window, size_t off,
+                       size_t size, char *out, size_t cap, size_t *total)
+{
+    xs_query a = qterm("apple"), b = qterm("banana"), c = qterm("cherry");
+    xs_query *ak[] = {&a, &c};
+    xs_query q = qop(XS_Q_AND_MAYBE, ak, 2); /* cherry: a1 first without */
+    xs_search_opts o = opts_for(&q);
+    xs_hits *h = NULL;
+    xs_err err;
+    unsigned slot = XS_SLOT_CATEGORY;
+    o.rescore = rb ? &b : NULL;
+    o.rescore_window = window;
+    o.offset = off;
+    o.size = size;
+    o.facet_slots = &slot;
+    o.nfacets = 1;
+    o.nvalues = XS_NSLOTS;
+    out[0] = 0;
+    if (xs_search(r, &o, &h, &err) != XS_OK) {
+        fprintf(stderr, "search: %s\n", err.msg);
+        return -1;
+    }
+    for (size_t i = 0; i < xs_hits_count(h); i++) {
+        size_t len;
+        const char *v = xs_hits_value(h, i, XS_SLOT_ID, &len);
+        if (strlen(out) + len + 2 < cap) {
+            if (i)
+                strcat(out, ",");
+            strncat(out, v, len);
+        }
+    }
+    *total = xs_hits_total(h);
+    if (xs_hits_facet_count(h, 0) != 2 || xs_hits_facet_freq(h, 0, 0) != 3)
+        *total = 0; /* facets: x 3 (a1 a2 a5), y 1 (a3), as without */
+    xs_hits_free(h);
+    return 0;
+}
+
+static void test_rescore(void)
+{
+    xs_reader *r = NULL;
+    xs_err err;
+    char plain[128], re[128], p1[128], p2[128];
+    size_t t = 0;
+    CHECK_INTEQ(xs_reader_open(s1, &r, &err), XS_OK);
+    if (!r)
+        return;
+    /* apple: a1 a2 a3 a5; banana: a1 a2 a5 (a6); cherry ranks a1 first */
+    CHECK_INTEQ(rescore_ids(r, 0, 0, 0, 10, plain, sizeof plain, &t), 0);
+    CHECK_INTEQ(t, 4);
+    CHECK(!strncmp(plain, "s1-a1,", 6));
+    CHECK_INTEQ(rescore_ids(r, 1, 0, 0, 10, re, sizeof re, &t), 0);
+    CHECK(strcmp(plain, re) != 0); /* a3, without banana, falls behind a5 */
+    CHECK_INTEQ(t, 4); /* counts and facets as without */
+    CHECK(!strncmp(re, "s1-a1,", 6)); /* apple+cherry+banana */
+    CHECK(strstr(re, "s1-a3") && !strcmp(strrchr(re, ',') + 1, "s1-a3"));
+    /* pages within the window are pages of the re-ranked list */
+    CHECK_INTEQ(rescore_ids(r, 1, 4, 0, 2, p1, sizeof p1, &t), 0);
+    CHECK_INTEQ(rescore_ids(r, 1, 4, 2, 2, p2, sizeof p2, &t), 0);
+    strcat(p1, ",");
+    strcat(p1, p2);
+    CHECK_STREQ(p1, re);
+    /* a page past the window: the plain order */
+    CHECK_INTEQ(rescore_ids(r, 1, 1, 0, 4, p1, sizeof p1, &t), 0);
+    CHECK_STREQ(p1, plain);
+    xs_reader_close(r);
+    /* two shards: the rescore query weighs every match (AND_MAYBE) */
+    const char *both[] = {s1, s2};
+    CHECK_INTEQ(xs_reader_open_many(both, 2, &r, &err), XS_OK);
+    if (r) {
+        CHECK_INTEQ(rescore_ids(r, 1, 0, 0, 10, p1, sizeof p1, &t), 0);
+        CHECK(strstr(p1, "s1-a3") && strstr(p1, "s1-a3") > strstr(p1, "s1-a5"));
+        xs_reader_close(r);
+    }
+}
+
 /* A free loopback port (a race with other programs is unlikely). */
 static int free_port(void)
 {
@@ -1590,6 +1667,7 @@ int main(void)
     test_facet_tables();
     test_recency();
     test_shards();
+    test_rescore();
     test_remote();
     test_stem();
     test_hook(db);
