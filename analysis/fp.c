@@ -6,50 +6,97 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Every shingle hash of s in text order, handed to emit (which returns
+ * nonzero to stop), in one pass: decode, fold (as ana_fold_cps does: one
+ * code point may fold to several), keep content characters, roll a
+ * polynomial hash over the last FP_K of them, mix. No array of the whole
+ * text: candidates can be long. Returns the number of shingles emitted. */
+static size_t fp_each(const char *s, size_t len,
+                      int (*emit)(uint64_t h, void *ctx), void *ctx)
+{
+    const uint64_t B = 0x100000001b3ULL;
+    uint64_t x = 0, bk = 1;
+    uint32_t ring[FP_K];
+    size_t i = 0, m = 0, cnt = 0, k;
+    for (k = 0; k < FP_K; k++)
+        bk *= B; /* B^FP_K */
+    while (i < len) {
+        uint32_t cp, one, fc[8];
+        size_t nf = 0, cl, j;
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            fc[nf++] = b >= 'A' && b <= 'Z' ? b + 32u : b;
+            cl = 1;
+        } else {
+            cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
+            if ((one = fold_one(cp)) != FOLD_NOT_ONE) {
+                fc[nf++] = one;
+            } else {
+                size_t fl, q = 0;
+                const char *f = fold_cp(cp, &fl);
+                while (q < fl && nf < sizeof fc / sizeof fc[0])
+                    q += utf8_dec((const unsigned char *)f + q, fl - q, &fc[nf++]);
+            }
+        }
+        i += cl;
+        for (j = 0; j < nf; j++) {
+            uint32_t c = fc[j];
+            if (!is_han(c) && !ana_is_alnum(c))
+                continue;
+            if (m >= FP_K)
+                x = x * B + c + 1 - bk * (ring[m % FP_K] + 1);
+            else
+                x = x * B + c + 1;
+            ring[m % FP_K] = c;
+            m++;
+            if (m >= FP_K) {
+                uint64_t y = x;
+                y ^= y >> 29;
+                y *= 0xbf58476d1ce4e5b9ULL;
+                y ^= y >> 32;
+                cnt++;
+                if (emit(y, ctx))
+                    return cnt;
+            }
+        }
+    }
+    return cnt;
+}
+
+struct fp_vec {
+    uint64_t *v;
+    size_t n, cap;
+    int oom;
+};
+
+static int fp_push(uint64_t h, void *ctx)
+{
+    struct fp_vec *a = ctx;
+    if (a->n == a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 256;
+        uint64_t *nv = realloc(a->v, nc * sizeof *nv);
+        if (!nv) {
+            a->oom = 1;
+            return 1;
+        }
+        a->v = nv;
+        a->cap = nc;
+    }
+    a->v[a->n++] = h;
+    return 0;
+}
+
 size_t fp_shingles(const char *s, size_t len, uint64_t **out)
 {
-    uint32_t *c, *st, *en;
-    size_t n = ana_fold_cps(s, len, &c, &st, &en), m = 0, i, k;
-    uint64_t *h;
-    *out = NULL;
-    if (n == (size_t)-1)
-        return (size_t)-1;
-    for (i = 0; i < n; i++)   /* keep content characters only */
-        if (is_han(c[i]) || ana_is_alnum(c[i]))
-            c[m++] = c[i];
-    h = malloc((m >= FP_K ? m - FP_K + 1 : 1) * sizeof *h);
-    if (!h) {
-        free(c);
+    struct fp_vec a = {0};
+    fp_each(s, len, fp_push, &a);
+    if (a.oom || (!a.v && !(a.v = malloc(sizeof *a.v)))) {
+        free(a.v);
+        *out = NULL;
         return (size_t)-1;
     }
-    if (m < FP_K) {
-        free(c);
-        *out = h;
-        return 0;
-    }
-    {
-        /* a rolling polynomial hash over FP_K characters (one multiply per
-         * character: candidates can be long), then mixed */
-        const uint64_t B = 0x100000001b3ULL;
-        uint64_t x = 0, bk = 1;
-        for (k = 0; k < FP_K; k++) {
-            x = x * B + c[k] + 1;
-            bk *= B;            /* B^FP_K */
-        }
-        for (i = 0;; i++) {
-            uint64_t y = x;
-            y ^= y >> 29;
-            y *= 0xbf58476d1ce4e5b9ULL;
-            y ^= y >> 32;
-            h[i] = y;
-            if (i + FP_K >= m)
-                break;
-            x = x * B + c[i + FP_K] + 1 - bk * (c[i] + 1);
-        }
-    }
-    free(c);
-    *out = h;
-    return m - FP_K + 1;
+    *out = a.v;
+    return a.n;
 }
 
 static int cmp64(const void *a, const void *b)
@@ -88,43 +135,77 @@ size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 }
 
 
+/* An open-addressing table of a (small) shingle set with a seen flag per
+ * entry: one probe per candidate shingle. */
+struct fp_tab {
+    uint64_t *tab;
+    unsigned char *seen;
+    size_t cap, found, want;
+};
+
+static int fp_tab_init(struct fp_tab *t, const uint64_t *set, size_t nset)
+{
+    size_t i;
+    t->cap = 16;
+    t->found = 0;
+    t->want = nset;
+    while (t->cap < nset * 2 + 2)
+        t->cap *= 2;
+    /* 0 marks an empty slot; a shingle hashing to 0 is stored as 1 */
+    t->tab = calloc(t->cap, sizeof *t->tab);
+    t->seen = calloc(t->cap, 1);
+    if (!t->tab || !t->seen) {
+        free(t->tab);
+        free(t->seen);
+        return -1;
+    }
+    for (i = 0; i < nset; i++) {
+        uint64_t v = set[i] ? set[i] : 1;
+        size_t j = (size_t)(v ^ (v >> 31)) & (t->cap - 1);
+        while (t->tab[j] && t->tab[j] != v)
+            j = (j + 1) & (t->cap - 1);
+        t->tab[j] = v;
+    }
+    return 0;
+}
+
+/* Count h when it is in the set (once); nonzero when all are found. */
+static int fp_probe(uint64_t h, void *ctx)
+{
+    struct fp_tab *t = ctx;
+    uint64_t v = h ? h : 1;
+    size_t j = (size_t)(v ^ (v >> 31)) & (t->cap - 1);
+    while (t->tab[j] && t->tab[j] != v)
+        j = (j + 1) & (t->cap - 1);
+    if (t->tab[j] && !t->seen[j]) {
+        t->seen[j] = 1;
+        t->found++;
+    }
+    return t->found == t->want;
+}
+
 size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
                     size_t n)
 {
-    /* an open-addressing table of the set (small: a draft) with a seen
-     * flag per entry; one probe per candidate shingle */
-    size_t cap = 16, i, c = 0;
-    uint64_t *tab;
-    unsigned char *seen;
-    while (cap < nset * 2 + 2)
-        cap *= 2;
-    tab = malloc(cap * sizeof *tab);
-    seen = calloc(cap, 1);
-    if (!tab || !seen) {
-        free(tab);
-        free(seen);
+    struct fp_tab t;
+    size_t i;
+    if (fp_tab_init(&t, set, nset) < 0)
         return 0;
-    }
-    /* 0 marks an empty slot; a shingle hashing to 0 is stored as 1 */
-    memset(tab, 0, cap * sizeof *tab);
-    for (i = 0; i < nset; i++) {
-        uint64_t v = set[i] ? set[i] : 1;
-        size_t j = (size_t)(v ^ (v >> 31)) & (cap - 1);
-        while (tab[j] && tab[j] != v)
-            j = (j + 1) & (cap - 1);
-        tab[j] = v;
-    }
-    for (i = 0; i < n; i++) {
-        uint64_t v = h[i] ? h[i] : 1;
-        size_t j = (size_t)(v ^ (v >> 31)) & (cap - 1);
-        while (tab[j] && tab[j] != v)
-            j = (j + 1) & (cap - 1);
-        if (tab[j] && !seen[j]) {
-            seen[j] = 1;
-            c++;
-        }
-    }
-    free(tab);
-    free(seen);
-    return c;
+    for (i = 0; i < n && !fp_probe(h[i], &t); i++)
+        ;
+    free(t.tab);
+    free(t.seen);
+    return t.found;
+}
+
+size_t fp_contained_text(const uint64_t *set, size_t nset, const char *s,
+                         size_t len)
+{
+    struct fp_tab t;
+    if (!nset || fp_tab_init(&t, set, nset) < 0)
+        return 0;
+    fp_each(s, len, fp_probe, &t);
+    free(t.tab);
+    free(t.seen);
+    return t.found;
 }

@@ -24,4 +24,9 @@ size_t fp_overlap(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
  * candidate's (which may be long). */
 size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
                     size_t n);
+/* The same for the shingles of a text, computed as it is read and no
+ * further once the whole set is found (a long candidate holding the
+ * draft near its start is not read to its end). */
+size_t fp_contained_text(const uint64_t *set, size_t nset, const char *s,
+                         size_t len);
 #endif

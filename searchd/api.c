@@ -964,13 +964,12 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
         char *js;
         const char *ct = NULL;
         json_t *doc = docdata_load(d, dl, &js, &ct, &jl);
-        uint64_t *csh = NULL;
         if (!doc)
             continue;
-        cn = ct ? fp_shingles(ct, jl, &csh) : 0;
+        cn = ct ? fp_contained_text(sh, nu, ct, jl) : 0;
         free(js);
-        if (cn != (size_t)-1 && cn > 0) {
-            double sim = (double)fp_contained(sh, nu, csh, cn) / (double)nu;
+        if (cn > 0) {
+            double sim = (double)cn / (double)nu;
             if (sim > 0) {
                 json_t *h = json_object();
                 json_object_set(h, "id", json_object_get(doc, "id"));
@@ -985,7 +984,6 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
                 nc++;
             }
         }
-        free(csh);
         json_decref(doc);
     }
     qsort(cands, nc, sizeof *cands, cmp_cand);

@@ -273,6 +273,39 @@ int main(void)
         free(h1);
     }
 
+    /* containment read from a text (one pass, early stop) agrees with the
+     * shingles of the whole text; the same text in the other script, with
+     * another layout and compatibility forms, holds the whole draft */
+    {
+        static const char draft[] = "第一条　为了保障公民、法人和其他组织依法获取政府信息，"
+                                    "提高政府工作的透明度，制定本条例。Article 1 applies.";
+        static const char *const cands[] = {
+            "序言。第一條 為了保障公民、法人和其他組織依法獲取政府信息，\n提高政府工作的"
+            "透明度，制定本條例。ARTICLE 1 APPLIES. 其餘條文……",
+            "第一条 为了保障公民、法人和其他组织依法获取政府信息。无关的文字。",
+            "㈠ 完全无关的文字，Ｆｕｌｌ　ｗｉｄｔｈ text and ㍿ 株式会社 forms.",
+            "",
+        };
+        uint64_t *d = NULL;
+        size_t nd = fp_shingles(draft, strlen(draft), &d), nu = fp_unique(d, nd), k;
+        CHECK(nu > 20);
+        for (k = 0; k < sizeof cands / sizeof cands[0]; k++) {
+            uint64_t *c = NULL;
+            size_t nc = fp_shingles(cands[k], strlen(cands[k]), &c);
+            size_t ca = fp_contained(d, nu, c, nc);
+            size_t b = fp_contained_text(d, nu, cands[k], strlen(cands[k]));
+            CHECK_INTEQ(ca, b);
+            if (k == 0)
+                CHECK_INTEQ(b, nu);
+            if (k == 1)
+                CHECK(b > 3 && b < nu);
+            if (k >= 2)
+                CHECK_INTEQ(b, 0);
+            free(c);
+        }
+        free(d);
+    }
+
     /* ids: long ones are hashed under the term limit */
     {
         char t[300], id[400];
