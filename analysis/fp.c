@@ -22,13 +22,17 @@ static size_t fp_each(const char *s, size_t len,
         bk *= B; /* B^FP_K */
     while (i < len) {
         uint32_t cp, one, fc[8];
-        size_t nf = 0, cl, j;
+        size_t nf = 0, j;
         unsigned char b = (unsigned char)s[i];
-        if (b < 0x80) {
-            fc[nf++] = b >= 'A' && b <= 'Z' ? b + 32u : b;
-            cl = 1;
+        if (b < 0x80) { /* ASCII: letters and digits count, the rest not */
+            i++;
+            if (b >= 'A' && b <= 'Z')
+                b = (unsigned char)(b + 32);
+            else if (!(b >= 'a' && b <= 'z') && !(b >= '0' && b <= '9'))
+                continue;
+            fc[nf++] = b;
         } else {
-            cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
+            i += utf8_dec((const unsigned char *)s + i, len - i, &cp);
             if ((one = fold_one(cp)) != FOLD_NOT_ONE) {
                 fc[nf++] = one;
             } else {
@@ -38,10 +42,11 @@ static size_t fp_each(const char *s, size_t len,
                     q += utf8_dec((const unsigned char *)f + q, fl - q, &fc[nf++]);
             }
         }
-        i += cl;
         for (j = 0; j < nf; j++) {
             uint32_t c = fc[j];
-            if (!is_han(c) && !ana_is_alnum(c))
+            if (c >= 0x80 && !is_han(c) && !ana_is_alnum(c))
+                continue;
+            if (c < 0x80 && !ana_is_alnum(c))
                 continue;
             if (m >= FP_K)
                 x = x * B + c + 1 - bk * (ring[m % FP_K] + 1);
