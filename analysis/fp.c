@@ -11,7 +11,8 @@
  * code point may fold to several), keep content characters, roll a
  * polynomial hash over the last FP_K of them, mix. No array of the whole
  * text: candidates can be long. Returns the number of shingles emitted. */
-static size_t fp_each(const char *s, size_t len,
+static inline __attribute__((always_inline)) size_t
+fp_each(const char *s, size_t len,
                       int (*emit)(uint64_t h, void *ctx), void *ctx)
 {
     const uint64_t B = 0x100000001b3ULL;
@@ -31,6 +32,17 @@ static size_t fp_each(const char *s, size_t len,
             else if (!(b >= 'a' && b <= 'z') && !(b >= '0' && b <= '9'))
                 continue;
             fc[nf++] = b;
+        } else if (b >= 0xE0 && b <= 0xEF && i + 2 < len &&
+                   ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+                   ((unsigned char)s[i + 2] & 0xC0) == 0x80 &&
+                   (cp = (uint32_t)(b & 0x0F) << 12 |
+                         (uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6 |
+                         ((unsigned char)s[i + 2] & 0x3F)) >= 0x800 &&
+                   (cp < 0xD800 || cp > 0xDFFF) &&
+                   (one = fold_one(cp)) != FOLD_NOT_ONE) {
+            /* a 3-byte character (all of CJK), decoded here */
+            i += 3;
+            fc[nf++] = one;
         } else {
             i += utf8_dec((const unsigned char *)s + i, len - i, &cp);
             if ((one = fold_one(cp)) != FOLD_NOT_ONE) {
@@ -74,7 +86,7 @@ struct fp_vec {
     int oom;
 };
 
-static int fp_push(uint64_t h, void *ctx)
+static inline int fp_push(uint64_t h, void *ctx)
 {
     struct fp_vec *a = ctx;
     if (a->n == a->cap) {
@@ -175,7 +187,7 @@ static int fp_tab_init(struct fp_tab *t, const uint64_t *set, size_t nset)
 }
 
 /* Count h when it is in the set (once); nonzero when all are found. */
-static int fp_probe(uint64_t h, void *ctx)
+static inline int fp_probe(uint64_t h, void *ctx)
 {
     struct fp_tab *t = ctx;
     uint64_t v = h ? h : 1;
