@@ -11,6 +11,7 @@
 #include "tests/unit/check.h"
 #include "indexer/docbuild.h"
 #include "searchd/api.h"
+#include "tests/unit/scratch.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -116,21 +117,7 @@ static int build(const char *db)
 /* The answer to /api/search?q=q (NULL on failure). */
 static json_t *search(struct worker *w, const char *q)
 {
-    struct api_req rq = {0};
-    struct api_reply out = {0};
-    json_t *params = json_object(), *r = NULL;
-    json_error_t je;
-    json_object_set_new(params, "q", json_string(q));
-    rq.method = "GET";
-    rq.path = "/api/search";
-    rq.params = params;
-    api_handle(w, &rq, &out);
-    CHECK_INTEQ(out.status, 200);
-    if (out.body)
-        r = json_loadb(out.body, out.len, 0, &je);
-    free(out.body);
-    json_decref(params);
-    return r;
+    return scratch_get(w, "/api/search", "q", q);
 }
 
 /* Rank of id in answer r (-1 when absent). */
@@ -152,12 +139,8 @@ int main(void)
     const char *dbs[1];
     json_t *r;
 
-    snprintf(dir, sizeof dir, "/tmp/test_rank.XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (scratch_make(dir, sizeof dir, "test_rank", db, sizeof db) < 0)
         return 1;
-    }
-    snprintf(db, sizeof db, "%s/db", dir);
     dbs[0] = db;
     CHECK_INTEQ(build(db), 0);
     CHECK_INTEQ(worker_init(&w, dbs, 1, &e), 0);
@@ -191,11 +174,6 @@ int main(void)
     json_decref(r);
 
     worker_release(&w);
-    {
-        char cmd[160];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "cannot remove %s\n", dir);
-    }
+    scratch_remove(dir);
     return check_done();
 }

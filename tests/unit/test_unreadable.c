@@ -4,6 +4,7 @@
  * page while the total still counts it (searchd/api.c: hit_unreadable). */
 #include "tests/unit/check.h"
 #include "searchd/api.h"
+#include "tests/unit/scratch.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -61,25 +62,6 @@ static json_t *hit(json_t *r, const char *id)
     return NULL;
 }
 
-static json_t *call(struct worker *w, const char *path, const char *k,
-                    const char *v)
-{
-    struct api_req rq = {0};
-    struct api_reply out = {0};
-    json_t *params = json_object(), *r;
-    json_error_t je;
-    json_object_set_new(params, k, json_string(v));
-    rq.method = "GET";
-    rq.path = path;
-    rq.params = params;
-    api_handle(w, &rq, &out);
-    CHECK_INTEQ(out.status, 200);
-    r = out.body ? json_loadb(out.body, out.len, 0, &je) : NULL;
-    free(out.body);
-    json_decref(params);
-    return r;
-}
-
 int main(void)
 {
     struct worker w;
@@ -90,12 +72,8 @@ int main(void)
     const char *dbs[1];
     json_t *r, *h;
 
-    snprintf(dir, sizeof dir, "/tmp/test_unreadable.XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (scratch_make(dir, sizeof dir, "test_unreadable", db, sizeof db) < 0)
         return 1;
-    }
-    snprintf(db, sizeof db, "%s/db", dir);
     dbs[0] = db;
     CHECK_INTEQ(xs_writer_open(db, XS_CREATE, 0, &wr, &xe), XS_OK);
     CHECK_INTEQ(add(wr, "good/a.html", "Good alpha", NULL), 0);
@@ -105,7 +83,7 @@ int main(void)
     CHECK_INTEQ(worker_init(&w, dbs, 1, &e), 0);
 
     fprintf(stderr, "(a line about bad/b.html below is expected)\n");
-    r = call(&w, "/api/search", "q", "alpha");
+    r = scratch_get(&w, "/api/search", "q", "alpha");
     CHECK(r != NULL);
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 2);
     CHECK_INTEQ(json_array_size(json_object_get(r, "hits")), 2);
@@ -118,7 +96,7 @@ int main(void)
     CHECK(json_is_real(json_object_get(h, "score")));
     json_decref(r);
 
-    r = call(&w, "/api/lookup", "docno", "test-1");
+    r = scratch_get(&w, "/api/lookup", "docno", "test-1");
     CHECK(r != NULL);
     CHECK_INTEQ(json_array_size(json_object_get(r, "hits")), 2);
     h = hit(r, "bad/b.html");
@@ -127,11 +105,6 @@ int main(void)
     json_decref(r);
 
     worker_release(&w);
-    {
-        char cmd[160];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "cannot remove %s\n", dir);
-    }
+    scratch_remove(dir);
     return check_done();
 }

@@ -5,6 +5,7 @@
  * count. A worker otherwise checks the index at most every 0.5 s. */
 #include "tests/unit/check.h"
 #include "searchd/api.h"
+#include "tests/unit/scratch.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -41,12 +42,8 @@ int main(void)
     const char *dbs[1];
     unsigned long r1, r2;
 
-    snprintf(dir, sizeof dir, "/tmp/test_worker.XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (scratch_make(dir, sizeof dir, "test_worker", db, sizeof db) < 0)
         return 1;
-    }
-    snprintf(db, sizeof db, "%s/db", dir);
     dbs[0] = db;
     CHECK_INTEQ(xs_writer_open(db, XS_CREATE, 0, &wr, &xe), XS_OK);
     CHECK_INTEQ(add_doc(wr, "d0"), 0);
@@ -85,11 +82,6 @@ int main(void)
     worker_release(&b);
     worker_release(&c);
     CHECK_INTEQ(xs_writer_close(wr, &xe), XS_OK);
-    {
-        char cmd[160];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "cannot remove %s\n", dir);
-    }
+    scratch_remove(dir);
     return check_done();
 }

@@ -173,9 +173,10 @@ static long count_q(xs_reader *r, const xs_query *q, xs_rc *rcp)
     return n;
 }
 
-/* The id (slot 6) of hit i, via a search with values. */
-static int first_ids(xs_reader *r, const xs_search_opts *o0, char *out,
-                     size_t cap)
+/* The ids (slot 6) of the hits of a search with values, comma-separated
+ * into out; *keep gets the hits when not NULL (else they are freed). */
+static int search_ids(xs_reader *r, const xs_search_opts *o0, char *out,
+                      size_t cap, xs_hits **keep)
 {
     xs_search_opts o = *o0;
     xs_hits *h = NULL;
@@ -195,8 +196,17 @@ static int first_ids(xs_reader *r, const xs_search_opts *o0, char *out,
             strncat(out, v, len);
         }
     }
-    xs_hits_free(h);
+    if (keep)
+        *keep = h;
+    else
+        xs_hits_free(h);
     return 0;
+}
+
+static int first_ids(xs_reader *r, const xs_search_opts *o, char *out,
+                     size_t cap)
+{
+    return search_ids(r, o, out, cap, NULL);
 }
 
 /* ---- tests -------------------------------------------------------- */
@@ -1311,7 +1321,6 @@ static int rescore_ids(xs_reader *r, int rb, size_t window, size_t off,
     xs_query q = qop(XS_Q_AND_MAYBE, ak, 2); /* cherry: a1 first without */
     xs_search_opts o = opts_for(&q);
     xs_hits *h = NULL;
-    xs_err err;
     unsigned slot = XS_SLOT_CATEGORY;
     o.rescore = rb ? &b : NULL;
     o.rescore_window = window;
@@ -1319,21 +1328,8 @@ static int rescore_ids(xs_reader *r, int rb, size_t window, size_t off,
     o.size = size;
     o.facet_slots = &slot;
     o.nfacets = 1;
-    o.nvalues = XS_NSLOTS;
-    out[0] = 0;
-    if (xs_search(r, &o, &h, &err) != XS_OK) {
-        fprintf(stderr, "search: %s\n", err.msg);
+    if (search_ids(r, &o, out, cap, &h) < 0)
         return -1;
-    }
-    for (size_t i = 0; i < xs_hits_count(h); i++) {
-        size_t len;
-        const char *v = xs_hits_value(h, i, XS_SLOT_ID, &len);
-        if (strlen(out) + len + 2 < cap) {
-            if (i)
-                strcat(out, ",");
-            strncat(out, v, len);
-        }
-    }
     *total = xs_hits_total(h);
     if (xs_hits_facet_count(h, 0) != 2 || xs_hits_facet_freq(h, 0, 0) != 3)
         *total = 0; /* facets: x 3 (a1 a2 a5), y 1 (a3), as without */
