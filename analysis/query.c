@@ -1,8 +1,9 @@
 /* query.c - parse the query language and build the xs_query tree (see
  * query.h). Matching rules, the heart of result quality:
- *  - "quoted": exact after folding. Han characters are matched through the
- *    positional bigram layer (a phrase of bigrams = exactly that character
- *    string), a single character through the character layer; no
+ *  - "quoted": exact after folding. Han characters are matched as a phrase
+ *    of the positional character layer, driven by the (positionless)
+ *    bigrams of the string; two characters are exactly their bigram, one
+ *    character is its term in the character layer; no
  *    vocabulary variants, so a quoted string finds exactly the documents
  *    that contain it.
  *  - an unquoted Han run is cut into dictionary words; every word must
