@@ -22,7 +22,7 @@ fp_each(const char *s, size_t len,
     for (k = 0; k < FP_K; k++)
         bk *= B; /* B^FP_K */
     while (i < len) {
-        uint32_t cp, one, fc[8];
+        uint32_t cp, one, fc[24]; /* NFKC's longest expansion is 18 */
         size_t nf = 0, j;
         unsigned char b = (unsigned char)s[i];
         if (b < 0x80) { /* ASCII: letters and digits count, the rest not */

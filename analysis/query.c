@@ -556,7 +556,8 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
 }
 
 /* Ranking by a string's adjacency (pfx "S": in the title): its bigrams
- * when it is all Han (no positions to read), else the exact phrase. */
+ * when it is all Han (no positions to read), else the exact phrase; which
+ * of the two in *positional (may be NULL). */
 static xs_query *rank_phrase(struct qry *q, const char *pfx, const char *s,
                              size_t len, int *positional)
 {
@@ -570,8 +571,9 @@ static xs_query *rank_phrase(struct qry *q, const char *pfx, const char *s,
             c[m++] = c[i];
         else if (!ana_is_space(c[i]))
             break;
-    *positional = !(i == n && m > 1);
-    r = *positional ? leaf_quoted(q, pfx, s, len) : han_bigrams(q, pfx, c, m);
+    if (positional)
+        *positional = !(i == n && m > 1);
+    r = i == n && m > 1 ? han_bigrams(q, pfx, c, m) : leaf_quoted(q, pfx, s, len);
     free(c);
     return r;
 }
@@ -662,10 +664,8 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
         if (quoted) {
             x = leaf_quoted(q, pfx, s, len);
             if (x && field == F_ANY) /* a title holding the phrase ranks higher */
-            {
-                int pos;
-                x = binary(q, XS_Q_AND_MAYBE, x, scale(q, rank_phrase(q, "S", s, len, &pos), 2.0));
-            }
+                x = binary(q, XS_Q_AND_MAYBE, x,
+                           scale(q, rank_phrase(q, "S", s, len, NULL), 2.0));
         } else {
             x = leaf_words(p, q, pfx, s, len);
         }

@@ -34,9 +34,9 @@ extern const struct asset {
  * (the median gap between neighbouring hits is about 0.14) and never
  * lifts a weak match over a good one. */
 #define RECENCY_WEIGHT 0.3
+#define RECENCY_HALFLIFE 3.0
 #define RESCORE_WINDOW 50 /* matches re-ranked by phrase (query.h): the
                              * top-10 hold the phrase as often as with all */
-#define RECENCY_HALFLIFE 3.0
 #define FOLD_CACHE_MAX 8192 /* facet values kept folded per worker */
 #define SEARCH_TIME_LIMIT 2.0 /* seconds of matching per request, at most */
 #define FACET_MAX 30
@@ -503,23 +503,36 @@ static json_t *hit_object(struct worker *w, const xs_hits *hits, size_t i,
 /* A hit whose stored data cannot be read (a damaged index): it is still a
  * match, so it keeps its place on the page with its id (from its value
  * slot) and empty fields, and the operator is told to rebuild. */
+/* The id of hit i from its value slot (malloc'd, NULL when unknown), and
+ * the operator told that its stored data cannot be read. */
+static char *unreadable_id(struct worker *w, const xs_hits *hits, size_t i)
+{
+    char *id = NULL;
+    xs_err xe;
+    if (xs_reader_value(w->r, xs_hits_docid(hits, i), XS_SLOT_ID, &id, &xe) != XS_OK ||
+        !*id) {
+        free(id);
+        id = NULL;
+    }
+    fprintf(stderr, "searchd: document %s (docid %u): its stored data cannot "
+            "be read; rebuild the index (indexer --full)\n",
+            id ? id : "?", xs_hits_docid(hits, i));
+    return id;
+}
+
 static json_t *hit_unreadable(struct worker *w, const xs_hits *hits, size_t i,
                               int snippets)
 {
     static const char *const nulls[] = {"title", "unit", "category", "date",
                                         "year", "docno", "lang", "url"};
-    char *id = NULL;
-    xs_err xe;
+    char *id = unreadable_id(w, hits, i);
     size_t k;
     json_t *h = json_object();
-    if (!h)
+    if (!h) {
+        free(id);
         return NULL;
-    if (xs_reader_value(w->r, xs_hits_docid(hits, i), XS_SLOT_ID, &id, &xe) != XS_OK)
-        id = NULL;
-    fprintf(stderr, "searchd: document %s (docid %u): its stored data cannot "
-            "be read; rebuild the index (indexer --full)\n",
-            id && *id ? id : "?", xs_hits_docid(hits, i));
-    json_object_set_new(h, "id", id && *id ? json_string(id) : json_null());
+    }
+    json_object_set_new(h, "id", id ? json_string(id) : json_null());
     free(id);
     json_object_set_new(h, "score", json_real(xs_hits_score(hits, i)));
     for (k = 0; k < sizeof nulls / sizeof nulls[0]; k++)
@@ -964,8 +977,10 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
         char *js;
         const char *ct = NULL;
         json_t *doc = docdata_load(d, dl, &js, &ct, &jl);
-        if (!doc)
+        if (!doc) { /* a damaged document cannot be compared: say so */
+            free(unreadable_id(w, hits, i));
             continue;
+        }
         cn = ct ? fp_contained_text(sh, nu, ct, jl) : 0;
         free(js);
         if (cn > 0) {

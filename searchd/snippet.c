@@ -187,6 +187,23 @@ static void emit(struct buf *b, const char *text, const uint32_t *st,
     }
 }
 
+/* Fold text[0, len) as the index does (white space between Han characters
+ * dropped) and find where q matches: the code points with the original
+ * byte range of each (free *c alone), the spans in *sp; (size_t)-1 when
+ * out of memory. */
+static size_t fold_marks(const char *text, size_t len, const struct qry *q,
+                         void *stem, uint32_t **c, uint32_t **st,
+                         uint32_t **en, struct spans *sp)
+{
+    size_t n = ana_fold_cps(text, len, c, st, en);
+    if (n == (size_t)-1)
+        return n;
+    n = ana_join_han(*c, *st, *en, n);
+    if (q)
+        find_spans(*c, n, q, stem, sp);
+    return n;
+}
+
 char *snip_title(const char *text, size_t len, const struct qry *q, void *stem)
 {
     uint32_t *c, *st, *en;
@@ -196,12 +213,9 @@ char *snip_title(const char *text, size_t len, const struct qry *q, void *stem)
     buf_init(&b, 0);
     if (!text || !len)
         return buf_detach(&b, NULL);
-    n = ana_fold_cps(text, len, &c, &st, &en);
+    n = fold_marks(text, len, q, stem, &c, &st, &en, &sp);
     if (n == (size_t)-1)
         return NULL;
-    n = ana_join_han(c, st, en, n);
-    if (q)
-        find_spans(c, n, q, stem, &sp);
     emit(&b, text, st, en, 0, n, &sp, 1);
     free(c);
     free(sp.v);
@@ -226,9 +240,11 @@ static const char *memmem_icase(const char *h, size_t n, const char *nd,
     size_t i;
     if (!m || m > n)
         return NULL;
-    for (i = 0; i + m <= n; i++)
-        if ((h[i] | 0x20) == nd[0] && !strncasecmp(h + i, nd, m))
+    for (i = 0; i + m <= n; i++) {
+        char c = h[i] >= 'A' && h[i] <= 'Z' ? (char)(h[i] + 32) : h[i];
+        if (c == nd[0] && !strncasecmp(h + i, nd, m))
             return h + i;
+    }
     return NULL;
 }
 
@@ -257,11 +273,9 @@ static size_t first_folded(const char *text, size_t len, const struct qry *q,
     uint32_t *c, *st, *en;
     size_t n, at = (size_t)-1;
     struct spans sp = {0};
-    n = ana_fold_cps(text, len, &c, &st, &en);
+    n = fold_marks(text, len, q, stem, &c, &st, &en, &sp);
     if (n == (size_t)-1)
         return at;
-    n = ana_join_han(c, st, en, n);
-    find_spans(c, n, q, stem, &sp);
     if (sp.n)
         at = st[sp.v[0].a];
     free(c);
@@ -368,12 +382,9 @@ static char *snip_window(const char *text, size_t len, size_t full,
         while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--;
     }
-    n = ana_fold_cps(text, len, &c, &st, &en);
+    n = fold_marks(text, len, q, stem, &c, &st, &en, &sp);
     if (n == (size_t)-1)
         return NULL;
-    n = ana_join_han(c, st, en, n);
-    if (q)
-        find_spans(c, n, q, stem, &sp);
     *found = sp.n > 0;
     /* the window holding the most distinct matches (ties: more marked
      * characters, then the earliest) */

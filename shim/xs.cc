@@ -1052,6 +1052,15 @@ class XsTableSpy : public Xapian::MatchSpy {
     }
 };
 
+/* The weighting of o (BM25 with its k1 and b; Xapian's defaults when 0). */
+static void xs_weighting(Xapian::Enquire &enq, const xs_search_opts *o)
+{
+    if (o->bm25_k1 > 0 || o->bm25_b > 0)
+        enq.set_weighting_scheme(Xapian::BM25Weight(
+            o->bm25_k1 > 0 ? o->bm25_k1 : 1.0, 0, 1,
+            o->bm25_b > 0 ? std::min(o->bm25_b, 1.0) : 0.5, 0.5));
+}
+
 /* ---- recency ---------------------------------------------------------- */
 
 /* Days since 1970-01-01 of a "YYYYMMDD" value; -1 when it is not one. */
@@ -1268,10 +1277,7 @@ static void xs_rescore(xs_reader *r, const xs_search_opts *o,
         ids->push_back(h.first);
     std::sort(ids->begin(), ids->end());
     Xapian::Enquire enq(r->db);
-    if (o->bm25_k1 > 0 || o->bm25_b > 0)
-        enq.set_weighting_scheme(Xapian::BM25Weight(
-            o->bm25_k1 > 0 ? o->bm25_k1 : 1.0, 0, 1,
-            o->bm25_b > 0 ? std::min(o->bm25_b, 1.0) : 0.5, 0.5));
+    xs_weighting(enq, o);
     Xapian::Query set((new XsDocSet(ids))->release());
     enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, rescore, set));
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
@@ -1355,14 +1361,14 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
         std::vector<std::unique_ptr<XsTableSpy>> tspies;
         Xapian::Enquire enq(r->db);
-        if (o->bm25_k1 > 0 || o->bm25_b > 0)
-            enq.set_weighting_scheme(Xapian::BM25Weight(
-                o->bm25_k1 > 0 ? o->bm25_k1 : 1.0, 0, 1,
-                o->bm25_b > 0 ? std::min(o->bm25_b, 1.0) : 0.5, 0.5));
+        xs_weighting(enq, o);
         if (o->time_limit > 0)
             enq.set_time_limit(o->time_limit);
         if (o->recency > 0 && o->sort == XS_SORT_RELEVANCE) {
-            /* equal scores (undated, or the same date): newest first */
+            /* equal scores (undated, or the same date): newest first. The
+             * date table is fetched before the facet tables: only the first
+             * xs_facet_table_get of a search may drop stale tables, and the
+             * boost and the key maker hold this one until get_mset ends */
             const xs_facet_table *t = xs_recency_query(r, o, q);
             if (t) /* cheaper than Xapian's pure relevance order, which
                     * handles every match when counts are exact */

@@ -273,6 +273,19 @@ int main(void)
         free(h1);
     }
 
+    /* ana_is_space: every code point as the plain list says */
+    {
+        uint32_t cp;
+        long bad = 0;
+        for (cp = 0; cp < 0x110000; cp++) {
+            int want = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+                       cp == '\f' || cp == '\v' || cp == 0x3000 || cp == 0xA0 ||
+                       (cp >= 0x2000 && cp <= 0x200B);
+            bad += ana_is_space(cp) != want;
+        }
+        CHECK_INTEQ(bad, 0);
+    }
+
     /* containment read from a text (one pass, early stop) agrees with the
      * shingles of the whole text; the same text in the other script, with
      * another layout and compatibility forms, holds the whole draft */

@@ -7,10 +7,12 @@
  *  - the snippet of a phrase query shows the phrase, not an earlier lone
  *    word (searchd/snippet.c: QHL_PHRASE);
  *  - equal matches go newest first; a clearly better older one stays above
- *    a newer weak one (the recency boost is mild). */
+ *    a newer weak one (the recency boost is mild);
+ *  - a repeated search is answered from the cache when it is on. */
 #include "tests/unit/check.h"
 #include "indexer/docbuild.h"
 #include "searchd/api.h"
+#include "searchd/cache.h"
 #include "tests/unit/scratch.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +174,36 @@ int main(void)
     CHECK_INTEQ(rank_of(r, "old.txt"), 2);
     CHECK_INTEQ(rank_of(r, "undated.txt"), 3);
     json_decref(r);
+
+    /* the answer cache: a repeated search is served from it (the same
+     * answer) when it is on, and no key is even made when it is off */
+    {
+        unsigned long h0, h1, h2, m0, m1, m2;
+        size_t ne, nb;
+        json_t *a, *b;
+        char *sa, *sb;
+        cache_config(4, 64);
+        cache_stats(&h0, &m0, &ne, &nb);
+        a = search(&w, "harbour fee");
+        b = search(&w, "harbour fee");
+        cache_stats(&h1, &m1, &ne, &nb);
+        CHECK_INTEQ(h1 - h0, 1);
+        CHECK_INTEQ(m1 - m0, 1);
+        json_object_del(a, "took_ms"); /* the cached answer keeps its own */
+        json_object_del(b, "took_ms");
+        sa = json_dumps(a, JSON_SORT_KEYS);
+        sb = json_dumps(b, JSON_SORT_KEYS);
+        CHECK(sa && sb && !strcmp(sa, sb));
+        free(sa);
+        free(sb);
+        json_decref(a);
+        json_decref(b);
+        cache_config(0, 0);
+        json_decref(search(&w, "harbour fee"));
+        cache_stats(&h2, &m2, &ne, &nb);
+        CHECK_INTEQ(h2, h1);
+        CHECK_INTEQ(m2, m1);
+    }
 
     worker_release(&w);
     scratch_remove(dir);
