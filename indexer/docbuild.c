@@ -8,6 +8,7 @@
 #include "common/hash.h"
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,53 @@ oom:
     return -1;
 }
 
+/* One spare inflate state per thread, reset for the next document instead
+ * of a new one (7 KB of state and a 32 KB window) for every hit of every
+ * result page; the thread's exit frees it. */
+static pthread_key_t dd_spare_key;
+static pthread_once_t dd_spare_once = PTHREAD_ONCE_INIT;
+static int dd_spare_ok; /* the key exists (else every stream is new) */
+
+static void dd_stream_free(void *p)
+{
+    if (p) {
+        inflateEnd(p);
+        free(p);
+    }
+}
+
+static void dd_spare_init(void)
+{
+    dd_spare_ok = pthread_key_create(&dd_spare_key, dd_stream_free) == 0;
+}
+
+static z_stream *dd_stream(void)
+{
+    z_stream *zs;
+    pthread_once(&dd_spare_once, dd_spare_init);
+    zs = dd_spare_ok ? pthread_getspecific(dd_spare_key) : NULL;
+    if (zs) {
+        pthread_setspecific(dd_spare_key, NULL);
+        if (inflateReset(zs) == Z_OK)
+            return zs;
+        dd_stream_free(zs);
+    }
+    zs = calloc(1, sizeof *zs);
+    if (zs && inflateInit(zs) != Z_OK) {
+        free(zs);
+        zs = NULL;
+    }
+    return zs;
+}
+
+static void dd_stream_done(z_stream *zs)
+{
+    if (zs && dd_spare_ok && !pthread_getspecific(dd_spare_key) &&
+        pthread_setspecific(dd_spare_key, zs) == 0)
+        return;
+    dd_stream_free(zs);
+}
+
 /* Inflates until d->n >= upto or the stream ends (d->complete). */
 static int dd_inflate(struct docdata *d, size_t upto)
 {
@@ -366,19 +414,14 @@ int docdata_open(struct docdata *d, const char *data, size_t len, size_t max)
     d->cap = len * 4 + 256;
     if (max != SIZE_MAX && d->cap > max + 256)
         d->cap = max + 256;
-    if (!(d->zs = zs = calloc(1, sizeof *zs)) || !(d->buf = malloc(d->cap)))
+    if (!(d->zs = zs = dd_stream()) || !(d->buf = malloc(d->cap)))
         goto fail;
-    if (inflateInit(zs) != Z_OK) {
-        free(zs);
-        d->zs = NULL;
-        goto fail;
-    }
     zs->next_in = (Bytef *)data;
     zs->avail_in = (uInt)len;
     /* a piece (a result page) never reaches the check value at the end:
-     * do not compute it; a whole read (SIZE_MAX) still checks it */
-    if (max != SIZE_MAX)
-        inflateValidate(zs, 0);
+     * do not compute it; a whole read (SIZE_MAX) still checks it (a spare
+     * stream keeps the setting: always set it) */
+    inflateValidate(zs, max == SIZE_MAX);
     if (dd_inflate(d, max) < 0)
         goto fail;
     while (!(nl = memchr(d->buf, '\n', d->n)) && !d->complete)
@@ -405,10 +448,7 @@ int docdata_more(struct docdata *d, size_t max)
 
 void docdata_close(struct docdata *d)
 {
-    if (d->zs) {
-        inflateEnd(d->zs);
-        free(d->zs);
-    }
+    dd_stream_done(d->zs);
     json_decref(d->js);
     free(d->buf);
     memset(d, 0, sizeof *d);

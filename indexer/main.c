@@ -503,6 +503,19 @@ static int run_incremental(struct run *r, const char *genpath, size_t *deleted,
                 genpath, xe.msg);
         return -1;
     }
+    {   /* tombstones past a fifth of the index: rebuild it (1 = do) */
+        size_t live = 0, dead = xs_writer_dead(r->shared);
+        if (xs_writer_doccount(r->shared, &live, &xe) == XS_OK &&
+            dead > 0 && dead * 5 >= live + dead) {
+            if (!r->o.quiet)
+                fprintf(stderr, "indexer: %zu of the %zu documents in the index "
+                        "are replaced or deleted versions: rebuilding it in "
+                        "full to reclaim their space\n", dead, live + dead);
+            xs_writer_close(r->shared, NULL);
+            r->shared = NULL;
+            return 1;
+        }
+    }
     if (load_known(r, r->shared, e) < 0)
         goto fail;
     if (xs_writer_begin(r->shared, &xe) != XS_OK) {
@@ -604,7 +617,7 @@ static int run_full(struct run *r, const char *db, int oldgen, struct err *e)
     }
     if (!r->o.quiet)
         fprintf(stderr, "indexer: merging %d shards into %s\n", n, gen);
-    if (xs_compact(srcs, (size_t)n, genpath, &xe) != XS_OK) {
+    if (xs_compact(srcs, (size_t)n, genpath, XS_COMPACT_NO_TERMLIST, &xe) != XS_OK) {
         err_set(e, -1, "cannot compact the new index into '%s': %s", genpath, xe.msg);
         goto fail;
     }
@@ -917,6 +930,8 @@ int main(int argc, char **argv)
     if (gen && !r.o.full) {
         snprintf(p, sizeof p, "%s/%s", r.o.db, genname);
         rc = run_incremental(&r, p, &deleted, &e);
+        if (rc == 1) /* too many tombstones: a full run instead */
+            rc = run_full(&r, r.o.db, gen, &e);
     } else {
         rc = run_full(&r, r.o.db, gen, &e);
     }

@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -29,9 +30,18 @@
 #define XS_MAX_DEPTH 64    /* query tree depth */
 #define XS_MAX_NVALUES 256 /* xs_search_opts.nvalues */
 
+/* A database without a termlist table (what --full leaves) cannot delete
+ * or replace a document in Xapian 1.4: there a deletion is a tombstone,
+ * the docid in the sorted "dead" list (user metadata "dead", decimal docids
+ * separated by spaces) written with the commit, and every reader leaves
+ * those documents out. */
 struct xs_writer {
     Xapian::WritableDatabase db;
     bool in_txn;
+    bool tomb;                          /* no termlist: tombstones       */
+    std::vector<Xapian::docid> dead;    /* sorted; pending included      */
+    std::vector<Xapian::docid> dead_at; /* as at xs_writer_begin         */
+    bool dead_dirty = false;
 };
 
 /* A facet slot's values by document, read once per revision: counting a
@@ -57,6 +67,11 @@ struct xs_reader {
     unsigned long revision;
     bool rev_known; /* every shard reported a revision */
     std::vector<std::unique_ptr<xs_facet_table>> ftabs; /* this revision's */
+    /* tombstoned documents of this revision: docids of the whole (sorted),
+     * and each shard's own by its UUID (what a posting source can tell) */
+    std::shared_ptr<const std::vector<Xapian::docid>> dead;
+    std::shared_ptr<const std::unordered_map<std::string,
+                                             std::vector<Xapian::docid>>> dead_by;
 };
 
 struct xs_doc {
@@ -246,13 +261,86 @@ static char *xs_dup(const std::string &s)
 static xs_rc xs_schema_check(const std::string &have, const char *path,
                              xs_err *err)
 {
-    if (have == XS_SCHEMA_VERSION)
+    /* 3 is 4 with a termlist and so never a tombstone: still ours */
+    if (have == XS_SCHEMA_VERSION || have == "3")
         return XS_OK;
     return xs_fail(err, XS_ESCHEMA,
                    "xs: '%s': index schema version %s, this program writes "
                    "%s: rebuild with --full",
                    path, have.empty() ? "(none)" : have.c_str(),
                    XS_SCHEMA_VERSION);
+}
+
+/* ---- tombstones ------------------------------------------------------ */
+
+/* The "dead" metadata -> sorted, distinct docids (junk is skipped). */
+static std::vector<Xapian::docid> xs_dead_parse(const std::string &v)
+{
+    std::vector<Xapian::docid> d;
+    const char *p = v.c_str();
+    while (*p) {
+        char *end;
+        errno = 0;
+        unsigned long x = strtoul(p, &end, 10);
+        if (end == p) {
+            p++;
+            continue;
+        }
+        if (!errno && x > 0 && x <= 0xffffffffUL)
+            d.push_back(static_cast<Xapian::docid>(x));
+        p = end;
+    }
+    std::sort(d.begin(), d.end());
+    d.erase(std::unique(d.begin(), d.end()), d.end());
+    return d;
+}
+
+static std::string xs_dead_format(const std::vector<Xapian::docid> &d)
+{
+    std::string s;
+    char b[16];
+    for (Xapian::docid x : d) {
+        int n = snprintf(b, sizeof b, "%s%u", s.empty() ? "" : " ", x);
+        s.append(b, static_cast<size_t>(n));
+    }
+    return s;
+}
+
+static bool xs_is_dead(const std::vector<Xapian::docid> &d, Xapian::docid x)
+{
+    return !d.empty() && std::binary_search(d.begin(), d.end(), x);
+}
+
+/* Tombstones docid (it must exist): false when it already was one. */
+static bool xs_tombstone(xs_writer *w, Xapian::docid did)
+{
+    auto at = std::lower_bound(w->dead.begin(), w->dead.end(), did);
+    if (at != w->dead.end() && *at == did)
+        return false;
+    w->dead.insert(at, did);
+    w->dead_dirty = true;
+    return true;
+}
+
+/* Tombstones every live document holding term. */
+static void xs_tombstone_term(xs_writer *w, const std::string &term)
+{
+    std::vector<Xapian::docid> ids;
+    for (Xapian::PostingIterator p = w->db.postlist_begin(term);
+         p != w->db.postlist_end(term); ++p)
+        ids.push_back(*p);
+    for (Xapian::docid d : ids)
+        xs_tombstone(w, d);
+}
+
+/* A glass database on disk without its termlist table (xs_compact with
+ * XS_COMPACT_NO_TERMLIST): Xapian opens it for writing only when told. */
+static bool xs_no_termlist(const char *path)
+{
+    struct stat st;
+    std::string p(path);
+    return stat((p + "/iamglass").c_str(), &st) == 0 &&
+           stat((p + "/termlist.glass").c_str(), &st) != 0 && errno == ENOENT;
 }
 
 /* ---- write side ----------------------------------------------------- */
@@ -279,13 +367,19 @@ extern "C" xs_rc xs_writer_open(const char *path, int flags,
             action = Xapian::DB_CREATE_OR_OPEN;
         if (flags & XS_NOSYNC)
             action |= Xapian::DB_NO_SYNC;
+        bool tomb = !(flags & XS_OVERWRITE) && xs_no_termlist(path);
+        if (tomb)
+            action |= Xapian::DB_NO_TERMLIST;
         if (flush_docs > 0) {
             /* Process-wide, read by Xapian when the database opens. */
             char buf[32];
             snprintf(buf, sizeof buf, "%u", flush_docs);
             setenv("XAPIAN_FLUSH_THRESHOLD", buf, 1);
         }
-        w = new xs_writer{Xapian::WritableDatabase(path, action), false};
+        w = new xs_writer{Xapian::WritableDatabase(path, action), false, tomb,
+                          {}, {}};
+        if (tomb)
+            w->dead = xs_dead_parse(w->db.get_metadata("dead"));
         std::string schema = w->db.get_metadata("schema");
         if (schema.empty() && w->db.get_doccount() == 0) {
             w->db.set_metadata("schema", XS_SCHEMA_VERSION);
@@ -327,6 +421,7 @@ extern "C" xs_rc xs_writer_begin(xs_writer *w, xs_err *err) noexcept
         xs_test_point();
         w->db.begin_transaction(false);
         w->in_txn = true;
+        w->dead_at = w->dead;
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot begin transaction", nullptr);
@@ -339,6 +434,10 @@ extern "C" xs_rc xs_writer_commit(xs_writer *w, xs_err *err) noexcept
         return xs_fail(err, XS_EINVAL, "xs: commit: NULL writer");
     try {
         xs_test_point();
+        if (w->dead_dirty) { /* the tombstones go with the documents */
+            w->db.set_metadata("dead", xs_dead_format(w->dead));
+            w->dead_dirty = false;
+        }
         if (w->in_txn) {
             w->in_txn = false; /* ended even when the commit throws */
             /* begun unflushed (no commit before it), so write it out */
@@ -362,6 +461,8 @@ extern "C" xs_rc xs_writer_cancel(xs_writer *w, xs_err *err) noexcept
     try {
         xs_test_point();
         w->in_txn = false;
+        w->dead = w->dead_at;
+        w->dead_dirty = false;
         w->db.cancel_transaction();
         return xs_ok(err);
     } catch (...) {
@@ -384,7 +485,12 @@ extern "C" xs_rc xs_writer_replace(xs_writer *w, const char *idterm,
         return xs_fail(err, XS_EINVAL, "xs: replace: bad id term");
     try {
         xs_test_point();
-        w->db.replace_document(idterm, doc->doc);
+        if (w->tomb) {
+            xs_tombstone_term(w, idterm);
+            w->db.add_document(doc->doc);
+        } else {
+            w->db.replace_document(idterm, doc->doc);
+        }
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot replace document", idterm);
@@ -400,7 +506,10 @@ extern "C" xs_rc xs_writer_delete(xs_writer *w, const char *idterm,
         return xs_fail(err, XS_EINVAL, "xs: delete: bad id term");
     try {
         xs_test_point();
-        w->db.delete_document(idterm);
+        if (w->tomb)
+            xs_tombstone_term(w, idterm);
+        else
+            w->db.delete_document(idterm);
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot delete document", idterm);
@@ -415,7 +524,14 @@ extern "C" xs_rc xs_writer_delete_docid(xs_writer *w, unsigned docid,
                        !w ? "NULL writer" : "docid 0");
     try {
         xs_test_point();
-        w->db.delete_document(docid);
+        if (!w->tomb) {
+            w->db.delete_document(docid);
+            return xs_ok(err);
+        }
+        (void)w->db.get_document(docid); /* DocNotFoundError when none */
+        if (!xs_tombstone(w, docid))
+            return xs_fail(err, XS_ENOTFOUND, "xs: delete: document %u was "
+                           "deleted already", docid);
         return xs_ok(err);
     } catch (...) {
         char id[16];
@@ -465,11 +581,16 @@ extern "C" xs_rc xs_writer_doccount(xs_writer *w, size_t *out,
         return xs_fail(err, XS_EINVAL, "xs: doccount: NULL argument");
     try {
         xs_test_point();
-        *out = w->db.get_doccount();
+        *out = w->db.get_doccount() - w->dead.size();
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot count documents", nullptr);
     }
+}
+
+extern "C" size_t xs_writer_dead(const xs_writer *w) noexcept
+{
+    return w ? w->dead.size() : 0;
 }
 
 extern "C" void xs_values_free(xs_values *v) noexcept
@@ -503,7 +624,8 @@ extern "C" xs_rc xs_writer_values(xs_writer *w, unsigned slot,
         std::vector<std::pair<unsigned, std::string>> all;
         for (Xapian::ValueIterator i = w->db.valuestream_begin(slot);
              i != w->db.valuestream_end(slot); ++i)
-            all.emplace_back(i.get_docid(), *i);
+            if (!xs_is_dead(w->dead, i.get_docid()))
+                all.emplace_back(i.get_docid(), *i);
         size_t n = all.size();
         out->docids = static_cast<unsigned *>(calloc(n ? n : 1,
                                                      sizeof(unsigned)));
@@ -525,8 +647,11 @@ extern "C" xs_rc xs_writer_values(xs_writer *w, unsigned slot,
 }
 
 extern "C" xs_rc xs_compact(const char *const *srcs, size_t nsrcs,
-                            const char *dst, xs_err *err) noexcept
+                            const char *dst, int flags, xs_err *err) noexcept
 {
+    if (flags & ~XS_COMPACT_NO_TERMLIST)
+        return xs_fail(err, XS_EINVAL, "xs: compact: bad flags %#x",
+                       (unsigned)flags);
     if (!srcs || nsrcs == 0 || !dst || !*dst)
         return xs_fail(err, XS_EINVAL, "xs: compact: %s",
                        !dst || !*dst ? "no destination" : "no source");
@@ -544,10 +669,22 @@ extern "C" xs_rc xs_compact(const char *const *srcs, size_t nsrcs,
         Xapian::Database all;
         for (size_t i = 0; i < nsrcs; i++) {
             cur = srcs[i];
-            all.add_database(Xapian::Database(srcs[i]));
+            Xapian::Database one(srcs[i]);
+            /* its docids change: a tombstone list would name others */
+            if (!one.get_metadata("dead").empty())
+                return xs_fail(err, XS_EINVAL, "xs: compact: '%s' has deleted "
+                               "documents (tombstones); rebuild it instead",
+                               srcs[i]);
+            all.add_database(one);
         }
         cur = dst;
         all.compact(dst, Xapian::DBCOMPACT_MULTIPASS);
+        if (flags & XS_COMPACT_NO_TERMLIST) {
+            std::string tl = std::string(dst) + "/termlist.glass";
+            if (unlink(tl.c_str()) != 0 && errno != ENOENT)
+                return xs_fail(err, XS_EXAPIAN, "xs: compact: cannot remove "
+                               "'%s': %s", tl.c_str(), strerror(errno));
+        }
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot compact", cur);
@@ -671,7 +808,41 @@ static bool xs_parse_tcp(const char *p, std::string &host, unsigned &port)
     return true;
 }
 
-/* Recomputes the cached doccount and revision; says whether they moved. */
+/* The tombstones of every shard as docids of the whole: Xapian 1.4 gives
+ * docid d of sub-database k of n the docid (d - 1) * n + k + 1. A path
+ * naming several sub-databases (a stub of shards) has none we can read. */
+static void xs_reader_dead(xs_reader *r)
+{
+    auto all = std::make_shared<std::vector<Xapian::docid>>();
+    auto by = std::make_shared<std::unordered_map<std::string,
+                                                  std::vector<Xapian::docid>>>();
+    Xapian::docid n = static_cast<Xapian::docid>(r->db.size()), k = 0;
+    for (size_t i = 0; i < r->shards.size(); i++) {
+        std::string v;
+        if (r->shards[i].size() == 1) {
+            try {
+                v = r->shards[i].get_metadata("dead");
+            } catch (const Xapian::NetworkError &) {
+                throw;
+            } catch (const Xapian::Error &) {
+                if (!r->remote[i])
+                    throw;
+            }
+        }
+        std::vector<Xapian::docid> own = xs_dead_parse(v);
+        for (Xapian::docid d : own)
+            all->push_back((d - 1) * n + k + 1);
+        if (!own.empty())
+            (*by)[r->shards[i].get_uuid()] = std::move(own);
+        k += static_cast<Xapian::docid>(r->shards[i].size());
+    }
+    std::sort(all->begin(), all->end());
+    r->dead = all->empty() ? nullptr : std::move(all);
+    r->dead_by = by->empty() ? nullptr : std::move(by);
+}
+
+/* Recomputes the cached doccount, tombstones and revision; says whether
+ * they moved. */
 static bool xs_reader_stat(xs_reader *r)
 {
     unsigned long rev = 0;
@@ -683,7 +854,8 @@ static bool xs_reader_stat(xs_reader *r)
             known = false; /* remote, or a stub of several shards */
         }
     }
-    size_t n = r->db.get_doccount();
+    xs_reader_dead(r);
+    size_t n = r->db.get_doccount() - (r->dead ? r->dead->size() : 0);
     bool moved = n != r->doccount || rev != r->revision;
     r->doccount = n;
     r->revision = rev;
@@ -730,7 +902,7 @@ extern "C" xs_rc xs_reader_open_many(const char *const *paths, size_t n,
     const char *cur = paths[0];
     try {
         xs_test_point();
-        r = new xs_reader{Xapian::Database(), {}, {}, 0, 0, true, {}};
+        r = new xs_reader{Xapian::Database(), {}, {}, 0, 0, true, {}, nullptr, nullptr};
         for (size_t i = 0; i < n; i++) {
             cur = paths[i];
             if (strncmp(cur, "tcp:", 4) == 0) {
@@ -1225,6 +1397,54 @@ static const xs_facet_table *xs_recency_query(xs_reader *r,
     return t;
 }
 
+/* The tombstoned documents of the (sub-)database being searched, found by
+ * its UUID: Xapian 1.4 runs a posting source (and a match decider or spy)
+ * on each sub-database with its own docids. q AND_NOT this leaves them
+ * out before any match spy counts. */
+class XsDead : public Xapian::PostingSource {
+    using by_uuid = std::unordered_map<std::string, std::vector<Xapian::docid>>;
+    std::shared_ptr<const by_uuid> by_;
+    const std::vector<Xapian::docid> *d_ = nullptr;
+    size_t i_ = 0;
+    bool started_ = false;
+
+  public:
+    explicit XsDead(std::shared_ptr<const by_uuid> by) : by_(std::move(by)) {}
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return d_ ? static_cast<Xapian::doccount>(d_->size()) : 0;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return get_termfreq_est();
+    }
+    void next(double) override
+    {
+        if (started_)
+            i_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        while (i_ < d_->size() && (*d_)[i_] < did)
+            i_++;
+    }
+    bool at_end() const override { return started_ && i_ >= d_->size(); }
+    Xapian::docid get_docid() const override { return (*d_)[i_]; }
+    void init(const Xapian::Database &db) override
+    {
+        static const std::vector<Xapian::docid> none;
+        auto f = by_->find(db.get_uuid());
+        d_ = f == by_->end() ? &none : &f->second;
+        i_ = 0;
+        started_ = false;
+    }
+    PostingSource *clone() const override { return new XsDead(by_); }
+    std::string name() const override { return "XsDead"; }
+};
+
 /* A fixed, sorted set of documents (weight 0): what a rescore query is
  * run on. One local database only (docids of the whole). */
 class XsDocSet : public Xapian::PostingSource {
@@ -1339,6 +1559,14 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         }
         if (rc != XS_OK)
             return rc;
+        if (r->dead_by) { /* tombstones: never matched, never counted */
+            bool remote = false;
+            for (bool rem : r->remote)
+                remote = remote || rem;
+            if (!remote) /* a remote shard cannot run our posting source */
+                q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                                  Xapian::Query((new XsDead(r->dead_by))->release()));
+        }
         /* re-ranking: on the first window matches of one local database,
          * else (shards, remotes) on every match */
         Xapian::Query rq;
@@ -1435,15 +1663,10 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             Xapian::Document doc = r->db.get_document(pg.first);
             if (o->want_data)
                 hit.data = doc.get_data();
-            if (o->nvalues) {
+            if (o->nvalues) { /* slot by slot: no termlist needed */
                 hit.values.resize(o->nvalues);
-                for (Xapian::ValueIterator v = doc.values_begin();
-                     v != doc.values_end(); ++v) {
-                    Xapian::valueno s = v.get_valueno();
-                    if (s >= o->nvalues)
-                        break;
-                    hit.values[s] = *v;
-                }
+                for (unsigned s = 0; s < o->nvalues; s++)
+                    hit.values[s] = doc.get_value(s);
             }
         }
         h->facets.resize(o->nfacets);
@@ -1554,6 +1777,9 @@ extern "C" xs_rc xs_reader_value(xs_reader *r, unsigned docid, unsigned slot,
                        !r ? "NULL reader" : !out ? "NULL out" : "docid 0");
     try {
         xs_test_point();
+        if (r->dead && xs_is_dead(*r->dead, docid))
+            return xs_fail(err, XS_ENOTFOUND, "xs: document %u was deleted",
+                           docid);
         std::string v = r->db.get_document(docid).get_value(slot);
         char *d = xs_dup(v);
         *out = d;
@@ -1584,6 +1810,9 @@ extern "C" xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
     try {
         xs_test_point();
         Xapian::PostingIterator p = r->db.postlist_begin(idterm);
+        while (p != r->db.postlist_end(idterm) && r->dead &&
+               xs_is_dead(*r->dead, *p)) /* an earlier version */
+            ++p;
         if (p == r->db.postlist_end(idterm))
             return xs_fail(err, XS_ENOTFOUND, "xs: no document '%s'",
                            idterm);

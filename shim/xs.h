@@ -2,7 +2,7 @@
  * behind it is shim/xs.cc; no exception ever crosses this boundary. Used by
  * the indexer (write side), searchd (read side) and analysis (stemmer).
  *
- * ======================== THE INDEX SCHEMA (version 3) ========================
+ * ======================== THE INDEX SCHEMA (version 4) ========================
  * Every term is made by the analyzer (analysis/ana.h) with one rule: a term
  * with a prefix is PREFIX + value for content prefixes (one capital letter:
  * S, Z, W, T) and PREFIX + ':' + value for boolean prefixes (two or more
@@ -57,10 +57,24 @@
  *     written before it have a JSON object there ({"id","title",...}); the
  *     readers take both (indexer/docbuild.h: docdata_open). A result page
  *     inflates only the text's first KB unless its snippet lies further
+ *   tables
+ *     A --full run leaves no termlist table (xs_compact with
+ *     XS_COMPACT_NO_TERMLIST): 64 of 277 MB on the shared corpus, needed by
+ *     Xapian 1.4 only to delete or replace a document. Writers open such an
+ *     index with DB_NO_TERMLIST, and a deletion (a changed or vanished
+ *     file in an incremental run) becomes a tombstone: the docid joins
+ *     "dead" in the same commit, the changed document is added anew.
+ *     Readers leave tombstoned documents out of every match, count, facet,
+ *     id lookup and document count (xs_reader_*, xs_search); their terms
+ *     still count in Xapian's statistics until the next --full run, which
+ *     the indexer starts by itself once they pass a fifth of the index.
  *   user metadata
  *     "schema"  XS_SCHEMA_VERSION: a reader or writer meeting another value
- *               refuses the index with XS_ESCHEMA ("rebuild with --full")
+ *               refuses the index with XS_ESCHEMA ("rebuild with --full");
+ *               "3" (same terms, always a termlist) is still read
  *     "last_run" ISO time of the last committed indexer run
+ *     "dead"    tombstones: docids (decimal, space-separated, ascending) of
+ *               deleted documents of an index without a termlist
  * ============================================================================
  *
  * Conventions (STYLE.md section 3): every call that enters Xapian returns an
@@ -79,7 +93,8 @@ extern "C" {
 #define XS_NOEXCEPT
 #endif
 
-#define XS_SCHEMA_VERSION "3"
+/* "3" (the same without tombstones) is still read */
+#define XS_SCHEMA_VERSION "4"
 enum xs_slot {
     XS_SLOT_DATE = 0,
     XS_SLOT_YEAR = 1,
@@ -148,7 +163,8 @@ xs_rc xs_writer_commit(xs_writer *w, xs_err *err) XS_NOEXCEPT;
 /* Drop the transaction's changes (XS_EINVAL when none is active). */
 xs_rc xs_writer_cancel(xs_writer *w, xs_err *err) XS_NOEXCEPT;
 /* Add, or replace the document holding boolean term idterm. The caller
- * still owns doc (free it with xs_doc_free). */
+ * still owns doc (free it with xs_doc_free). Without a termlist the old
+ * document becomes a tombstone and the new one is added. */
 xs_rc xs_writer_replace(xs_writer *w, const char *idterm, const xs_doc *doc,
                         xs_err *err) XS_NOEXCEPT;
 /* Delete every document holding term idterm (none is not an error). */
@@ -172,15 +188,25 @@ xs_rc xs_writer_values(xs_writer *w, unsigned slot, xs_values *out,
                        xs_err *err) XS_NOEXCEPT;
 void xs_values_free(xs_values *v) XS_NOEXCEPT; /* NULL fine */
 /* Delete by Xapian docid (from xs_writer_values); XS_ENOTFOUND when no
- * such document. */
+ * such document (or it was deleted already). */
 xs_rc xs_writer_delete_docid(xs_writer *w, unsigned docid,
                              xs_err *err) XS_NOEXCEPT;
 
+/* Documents deleted as tombstones and not yet committed away: what a
+ * --full rebuild would reclaim (0 for an index with a termlist). */
+size_t xs_writer_dead(const xs_writer *w) XS_NOEXCEPT;
+
+enum xs_compact_flags {
+    /* leave the termlist table out of dst (about a quarter of the index);
+     * deletions there are then tombstones (see THE INDEX SCHEMA) */
+    XS_COMPACT_NO_TERMLIST = 1 << 0
+};
 /* Merge several databases into one new compacted database at dst
  * (xapian-compact --multipass); dst must not exist (XS_EINVAL), and on
- * failure may be left partly written. Document ids are renumbered. */
+ * failure may be left partly written. Document ids are renumbered, so a
+ * source holding tombstones is refused (XS_EINVAL). */
 xs_rc xs_compact(const char *const *srcs, size_t nsrcs, const char *dst,
-                 xs_err *err) XS_NOEXCEPT;
+                 int flags, xs_err *err) XS_NOEXCEPT;
 
 /* ---- documents ----------------------------------------------------- */
 

@@ -104,6 +104,32 @@ check "deleted file: not among hits for its own title" not ids_have "$SD1" "$DEL
 expect_eq "renamed file: old id 404" 404 "$(doccode "$SD1" "$REN_FROM")"
 expect_eq "renamed file: new id 200" 200 "$(doccode "$SD1" "$REN_TO")"
 expect_eq "searchd documents after the change" "$N" "$(docs "$SD1")"
+check "--full left no termlist table (deletions are tombstones)" \
+    test ! -e "$DB/$G0/termlist.glass"
+expect_eq "changed tree: three tombstones (modified, deleted, renamed)" 3 \
+    "$(xapian-metadata get "$DB/$G0" dead 2>/dev/null | wc -w | tr -d ' ')"
+
+# ---- 2b. tombstones past a fifth of the index: rebuilt in full -------------
+echo "# 2b. rebuild when a fifth is tombstones"
+mkdir -p "$TMP/tb/docs"
+for i in 1 2 3 4; do
+    printf 'Notice %s\n\nZQXTOMB%s text of notice %s.\n' "$i" "$i" "$i" > "$TMP/tb/docs/n$i.txt"
+done
+idx "$TMP/tb1" --db "$TMP/tb/db" "$TMP/tb/docs"
+TG0=$(gen "$TMP/tb/db")
+printf 'more\n' >> "$TMP/tb/docs/n1.txt"
+idx "$TMP/tb2" --db "$TMP/tb/db" "$TMP/tb/docs"
+expect_eq "one change: incremental, same generation, one tombstone" \
+    "0 $TG0 1" "$RC $(gen "$TMP/tb/db") $(xapian-metadata get "$TMP/tb/db/$TG0" dead | wc -w | tr -d ' ')"
+printf 'again\n' >> "$TMP/tb/docs/n2.txt"
+idx "$TMP/tb3" --db "$TMP/tb/db" "$TMP/tb/docs"
+TG1=$(gen "$TMP/tb/db")
+expect_eq "1 of 5 tombstoned: the next run rebuilds (exit 0, 4 added)" \
+    "0 4 0 0 0 0" "$RC $(summary "$TMP/tb3")"
+check "the rebuild says why" grep -q "rebuilding it in full" "$TMP/tb3.err"
+check "the rebuild is a new generation ($TG0 -> $TG1) without tombstones" \
+    test "$TG1" != "$TG0" -a -z "$(xapian-metadata get "$TMP/tb/db/$TG1" dead)"
+expect_eq "the rebuilt index holds the 4 documents" 4 "$(delve_docs "$TMP/tb/db")"
 
 # ---- 3. --full beside a running searchd -----------------------------------
 echo "# 3. --full swap"
@@ -441,7 +467,7 @@ echo "# 8. schema"
 if command -v xapian-metadata >/dev/null 2>&1; then
     G0=$(gen "$DB")
     C0=$(delve_docs "$DB")
-    xapian-metadata set "$DB/$G0" schema 999
+    "$BUILD/tools/setmeta" "$DB/$G0" schema 999
     expect_eq "schema set to 999" 999 "$(xapian-metadata get "$DB/$G0" schema)"
     idx "$TMP/s1" --db "$DB" "$DOCS"
     expect_eq "schema mismatch: incremental run exits 2" 2 "$RC"

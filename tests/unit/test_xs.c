@@ -1157,7 +1157,7 @@ static void test_shards(void)
 
     /* compaction of both into one */
     const char *dst = path_in("compact.db");
-    CHECK_INTEQ(xs_compact(both, 2, dst, &err), XS_OK);
+    CHECK_INTEQ(xs_compact(both, 2, dst, 0, &err), XS_OK);
     CHECK_INTEQ(xs_reader_open(dst, &r, &err), XS_OK);
     CHECK_INTEQ(xs_reader_doccount(r), 2 * NFIX - 1);
     xs_query a = qterm("apple"), b = qterm("banana");
@@ -1169,14 +1169,130 @@ static void test_shards(void)
     CHECK_STREQ(meta, XS_SCHEMA_VERSION);
     free(meta);
     xs_reader_close(r);
-    CHECK_INTEQ(xs_compact(both, 2, dst, &err), XS_EINVAL); /* exists */
+    CHECK_INTEQ(xs_compact(both, 2, dst, 0, &err), XS_EINVAL); /* exists */
     CHECK(strstr(err.msg, "exists") != NULL);
-    CHECK_INTEQ(xs_compact(both, 0, path_in("c2"), &err), XS_EINVAL);
-    CHECK_INTEQ(xs_compact(NULL, 2, path_in("c2"), &err), XS_EINVAL);
-    CHECK_INTEQ(xs_compact(both, 2, NULL, &err), XS_EINVAL);
+    CHECK_INTEQ(xs_compact(both, 0, path_in("c2"), 0, &err), XS_EINVAL);
+    CHECK_INTEQ(xs_compact(NULL, 2, path_in("c2"), 0, &err), XS_EINVAL);
+    CHECK_INTEQ(xs_compact(both, 2, NULL, 0, &err), XS_EINVAL);
     const char *withnull[] = {s1, NULL};
-    CHECK_INTEQ(xs_compact(withnull, 2, path_in("c2"), &err), XS_EINVAL);
-    CHECK_INTEQ(xs_compact(mixed, 2, path_in("c2"), &err), XS_ENOTFOUND);
+    CHECK_INTEQ(xs_compact(withnull, 2, path_in("c2"), 0, &err), XS_EINVAL);
+    CHECK_INTEQ(xs_compact(mixed, 2, path_in("c2"), 0, &err), XS_ENOTFOUND);
+}
+
+/* ---- tombstones (an index compacted without its termlist) ---------- */
+
+static void test_tombstones(void)
+{
+    const char *src = path_in("t-src.db"), *db = path_in("t.db");
+    const char *srcs[1];
+    xs_writer *w = NULL;
+    xs_reader *r = NULL;
+    xs_err err;
+    char ids[256], *data = NULL, *meta = NULL;
+    size_t n = 0;
+    struct stat st;
+    int changed = 0;
+    CHECK_INTEQ(build_db(src, ""), 0);
+    srcs[0] = src;
+    CHECK_INTEQ(xs_compact(srcs, 1, db, XS_COMPACT_NO_TERMLIST, &err), XS_OK);
+    CHECK(stat(path_in("t.db/termlist.glass"), &st) != 0);
+    CHECK(stat(path_in("t.db/postlist.glass"), &st) == 0);
+    CHECK_INTEQ(xs_reader_open(db, &r, &err), XS_OK);
+
+    /* a changed document (replace) and a vanished one (delete by docid),
+     * in one transaction */
+    CHECK_INTEQ(xs_writer_open(db, 0, 0, &w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_dead(w), 0);
+    CHECK_INTEQ(xs_writer_begin(w, &err), XS_OK);
+    {
+        struct fixdoc f = fix[0];
+        f.words[0] = "grape";
+        f.cat = "z";
+        xs_doc *d = make_doc(&f, "");
+        CHECK_INTEQ(xs_writer_replace(w, "Q:a1", d, &err), XS_OK);
+        xs_doc_free(d);
+    }
+    CHECK_INTEQ(xs_writer_delete_docid(w, 3, &err), XS_OK);   /* a3 */
+    CHECK_INTEQ(xs_writer_delete_docid(w, 3, &err), XS_ENOTFOUND);
+    CHECK_INTEQ(xs_writer_delete_docid(w, 99, &err), XS_ENOTFOUND);
+    CHECK_INTEQ(xs_writer_dead(w), 2);
+    CHECK_INTEQ(xs_writer_doccount(w, &n, &err), XS_OK);
+    CHECK_INTEQ(n, NFIX - 1);
+    {
+        xs_values v;
+        CHECK_INTEQ(xs_writer_values(w, XS_SLOT_ID, &v, &err), XS_OK);
+        CHECK_INTEQ(v.n, NFIX - 1); /* a3 and the old a1 left out */
+        for (size_t i = 0; i < v.n; i++)
+            CHECK(v.docids[i] != 1 && v.docids[i] != 3);
+        xs_values_free(&v);
+    }
+    /* a reader sees nothing of it before the commit */
+    CHECK_INTEQ(xs_reader_reopen(r, &changed, &err), XS_OK);
+    CHECK_INTEQ(changed, 0);
+    CHECK_INTEQ(xs_reader_doccount(r), NFIX);
+    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+
+    CHECK_INTEQ(xs_reader_reopen(r, &changed, &err), XS_OK);
+    CHECK_INTEQ(changed, 1);
+    CHECK_INTEQ(xs_reader_doccount(r), NFIX - 1);
+    CHECK_INTEQ(xs_reader_meta(r, "dead", &meta, &err), XS_OK);
+    CHECK_STREQ(meta, "1 3");
+    free(meta);
+    {
+        xs_query all = qop(XS_Q_ALL, NULL, 0);
+        xs_search_opts o = opts_for(&all);
+        CHECK_INTEQ(first_ids(r, &o, ids, sizeof ids), 0);
+        CHECK(strstr(ids, "a3") == NULL);
+        CHECK_INTEQ(count_q(r, &all, NULL), NFIX - 1);
+    }
+    xs_query apple = qterm("apple"), grape = qterm("grape");
+    CHECK_INTEQ(count_q(r, &apple, NULL), 2);  /* a2, a5: a1 lost it, a3 gone */
+    CHECK_INTEQ(count_q(r, &grape, NULL), 1);
+    CHECK_INTEQ(cat_count(r, "x"), 2);         /* facets count live ones */
+    CHECK_INTEQ(cat_count(r, "z"), 2);
+    CHECK_INTEQ(cat_count(r, "y"), 1);
+    CHECK_INTEQ(xs_reader_get(r, "Q:a1", &data, NULL, NULL, &err), XS_OK);
+    free(data);
+    data = NULL;
+    CHECK_INTEQ(xs_reader_get(r, "Q:a3", &data, NULL, NULL, &err), XS_ENOTFOUND);
+    CHECK_INTEQ(xs_reader_value(r, 3, XS_SLOT_ID, &data, &err), XS_ENOTFOUND);
+    {   /* the new a1 is the one found by id */
+        xs_query q1 = qterm("Q:a1");
+        xs_search_opts o = opts_for(&q1);
+        CHECK_INTEQ(first_ids(r, &o, ids, sizeof ids), 0);
+        CHECK_STREQ(ids, "a1");
+        CHECK_INTEQ(count_q(r, &q1, NULL), 1);
+    }
+
+    /* a cancelled transaction leaves the tombstones as they were */
+    CHECK_INTEQ(xs_writer_open(db, 0, 0, &w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_dead(w), 2);
+    CHECK_INTEQ(xs_writer_begin(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_delete(w, "Q:a2", &err), XS_OK);
+    CHECK_INTEQ(xs_writer_dead(w), 3);
+    CHECK_INTEQ(xs_writer_cancel(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_dead(w), 2);
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+    CHECK_INTEQ(xs_reader_reopen(r, &changed, &err), XS_OK);
+    CHECK_INTEQ(xs_reader_doccount(r), NFIX - 1);
+    xs_reader_close(r);
+
+    /* beside another shard: docids of the whole */
+    {
+        const char *two[] = {src, db};
+        xs_query all = qop(XS_Q_ALL, NULL, 0);
+        CHECK_INTEQ(xs_reader_open_many(two, 2, &r, &err), XS_OK);
+        CHECK_INTEQ(xs_reader_doccount(r), 2 * NFIX - 1);
+        CHECK_INTEQ(count_q(r, &all, NULL), 2 * NFIX - 1);
+        CHECK_INTEQ(count_q(r, &grape, NULL), 1);
+        xs_reader_close(r);
+    }
+    /* an index holding tombstones is not compacted (its docids move) */
+    srcs[0] = db;
+    CHECK_INTEQ(xs_compact(srcs, 1, path_in("t2.db"), 0, &err), XS_EINVAL);
+    CHECK(strstr(err.msg, "tombstones") != NULL);
+    CHECK_INTEQ(xs_compact(srcs, 1, path_in("t3.db"), 4, &err), XS_EINVAL);
 }
 
 /* ---- recency boost ------------------------------------------------ */
@@ -1628,7 +1744,7 @@ static void test_hook(const char *db)
     CHECK_INTEQ(xs_writer_cancel(w, &err), XS_OK); /* still active */
     const char *srcs[] = {db};
     FAIL_NEXT();
-    CHECK_INTEQ(xs_compact(srcs, 1, path_in("hook-compact"), &err),
+    CHECK_INTEQ(xs_compact(srcs, 1, path_in("hook-compact"), 0, &err),
                 XS_ECORRUPT);
     FAIL_NEXT();
     CHECK_INTEQ(xs_writer_close(w, &err), XS_ECORRUPT); /* w freed */
@@ -1663,6 +1779,7 @@ int main(void)
     test_facet_tables();
     test_recency();
     test_shards();
+    test_tombstones();
     test_rescore();
     test_remote();
     test_stem();

@@ -38,9 +38,12 @@ summary() {
     echo "${_s:-none}"
 }
 
-# delve_docs DIR: document count of the index through its stub (or "err")
+# delve_docs DIR: live document count of the index through its stub (or
+# "err"): Xapian's count less the tombstones ("dead" metadata, shim/xs.h)
 delve_docs() {
     _n=$(xapian-delve "$1" 2>/dev/null | sed -n 's/^number of documents = //p')
+    _d=$(xapian-metadata get "$1/$(gen "$1")" dead 2>/dev/null | wc -w)
+    [ -n "$_n" ] && _n=$((_n - ${_d:-0}))
     echo "${_n:-err}"
 }
 delve_rev() {
