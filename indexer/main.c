@@ -57,11 +57,20 @@ struct known {
     int seen;
 };
 
+/* The ids a full run has written: its shards have no termlist, so a second
+ * record with the same id cannot replace the first; it is reported and
+ * skipped. Open addressing over malloc'd strings, grown at half full. */
+struct idset {
+    char **v;
+    size_t n, cap; /* cap: 0 or a power of two */
+};
+
 struct run {
     struct opts o;
     struct walk_list files;
     size_t next;            /* next file index (under mu) */
-    pthread_mutex_t mu;     /* next, writer (incremental), known, output */
+    pthread_mutex_t mu;     /* next, writer (incremental), known, ids, output */
+    struct idset ids;       /* full run: ids written */
     xs_writer *shared;      /* incremental: the one writer */
     struct known *known;    /* hash table over paths (incremental) */
     size_t nknown_slots;
@@ -98,6 +107,46 @@ static struct known *known_find(struct run *r, const char *path, int create)
             return k;
         i = (i + 1) & (r->nknown_slots - 1);
     }
+}
+
+/* 1 when id was added, 0 when it was there already, -1 out of memory. */
+static int idset_add(struct idset *s, const char *id)
+{
+    size_t i;
+    if (2 * (s->n + 1) > s->cap) {
+        size_t nc = s->cap ? 2 * s->cap : 1024, j;
+        char **nv = calloc(nc, sizeof *nv);
+        if (!nv)
+            return -1;
+        for (j = 0; j < s->cap; j++) {
+            if (!s->v[j])
+                continue;
+            i = (size_t)fnv1a64(s->v[j], strlen(s->v[j])) & (nc - 1);
+            while (nv[i])
+                i = (i + 1) & (nc - 1);
+            nv[i] = s->v[j];
+        }
+        free(s->v);
+        s->v = nv;
+        s->cap = nc;
+    }
+    i = (size_t)fnv1a64(id, strlen(id)) & (s->cap - 1);
+    for (; s->v[i]; i = (i + 1) & (s->cap - 1))
+        if (!strcmp(s->v[i], id))
+            return 0;
+    if (!(s->v[i] = strdup(id)))
+        return -1;
+    s->n++;
+    return 1;
+}
+
+static void idset_free(struct idset *s)
+{
+    size_t i;
+    for (i = 0; i < s->cap; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
 }
 
 static void clear_line(struct run *r)
@@ -231,6 +280,26 @@ static void process_file(struct worker *wk, const struct walk_file *f)
             reject(r, f->rel, "out of memory");
             goto out;
         }
+        if (wk->w) { /* a full run: one document per id */
+            int added;
+            pthread_mutex_lock(&r->mu);
+            added = idset_add(&r->ids, id);
+            if (added == 0) {
+                clear_line(r);
+                fprintf(stderr, "indexer: skipped record %zu of '%s': its id "
+                        "'%s' was given by an earlier record (make the "
+                        "records' keys unique)\n", i + 1, f->rel, id);
+            }
+            pthread_mutex_unlock(&r->mu);
+            if (added <= 0) {
+                free(id);
+                if (added < 0) {
+                    reject(r, f->rel, "out of memory");
+                    goto out;
+                }
+                continue;
+            }
+        }
         if (docbuild(&wk->ana, rc, id, f->rel, fstate, &d, &nb, &e) < 0) {
             char msg[400];
             snprintf(msg, sizeof msg, "record %zu: %s", i + 1, e.msg);
@@ -240,7 +309,7 @@ static void process_file(struct worker *wk, const struct walk_file *f)
         }
         ana_id_term(id, idterm, sizeof idterm);
         if (wk->w) {
-            x = xs_writer_replace(wk->w, idterm, d, &xe);
+            x = xs_writer_add(wk->w, d, &xe);
         } else {
             pthread_mutex_lock(&r->mu);
             x = xs_writer_replace(r->shared, idterm, d, &xe);
@@ -591,7 +660,8 @@ static int run_full(struct run *r, const char *db, int oldgen, struct err *e)
         snprintf(shards[i], sizeof shards[i], "%s/.build-%d", db, i);
         rm_rf(shards[i]);
         srcs[i] = shards[i];
-        if (xs_writer_open(shards[i], XS_CREATE | XS_OVERWRITE | XS_NOSYNC, r->o.flush,
+        if (xs_writer_open(shards[i], XS_CREATE | XS_OVERWRITE | XS_NOSYNC |
+                           XS_NOTERMLIST, r->o.flush,
                            &wk[i].w, &xe) != XS_OK) {
             err_set(e, -1, "cannot create '%s': %s", shards[i], xe.msg);
             goto fail;
@@ -937,6 +1007,7 @@ int main(int argc, char **argv)
     }
     el = now() - r.t0;
     free_known(&r);
+    idset_free(&r.ids);
     walk_release(&r.files);
     if (rc < 0) {
         clear_line(&r);

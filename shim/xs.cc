@@ -354,7 +354,7 @@ extern "C" xs_rc xs_writer_open(const char *path, int flags,
     if (!path || !out || !*path)
         return xs_fail(err, XS_EINVAL, "xs: writer open: %s",
                        !path || !*path ? "no path" : "NULL out");
-    if (flags & ~(XS_CREATE | XS_OVERWRITE | XS_NOSYNC))
+    if (flags & ~(XS_CREATE | XS_OVERWRITE | XS_NOSYNC | XS_NOTERMLIST))
         return xs_fail(err, XS_EINVAL, "xs: writer open '%s': bad flags %#x",
                        path, (unsigned)flags);
     xs_writer *w = nullptr;
@@ -367,7 +367,8 @@ extern "C" xs_rc xs_writer_open(const char *path, int flags,
             action = Xapian::DB_CREATE_OR_OPEN;
         if (flags & XS_NOSYNC)
             action |= Xapian::DB_NO_SYNC;
-        bool tomb = !(flags & XS_OVERWRITE) && xs_no_termlist(path);
+        bool tomb = (flags & XS_NOTERMLIST) ||
+                    (!(flags & XS_OVERWRITE) && xs_no_termlist(path));
         if (tomb)
             action |= Xapian::DB_NO_TERMLIST;
         if (flush_docs > 0) {
@@ -494,6 +495,21 @@ extern "C" xs_rc xs_writer_replace(xs_writer *w, const char *idterm,
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot replace document", idterm);
+    }
+}
+
+extern "C" xs_rc xs_writer_add(xs_writer *w, const xs_doc *doc,
+                               xs_err *err) noexcept
+{
+    if (!w || !doc)
+        return xs_fail(err, XS_EINVAL, "xs: add: NULL %s",
+                       !w ? "writer" : "document");
+    try {
+        xs_test_point();
+        w->db.add_document(doc->doc);
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot add document", nullptr);
     }
 }
 

@@ -58,9 +58,10 @@
  *     readers take both (indexer/docbuild.h: docdata_open). A result page
  *     inflates only the text's first KB unless its snippet lies further
  *   tables
- *     A --full run leaves no termlist table (xs_compact with
- *     XS_COMPACT_NO_TERMLIST): 64 of 277 MB on the shared corpus, needed by
- *     Xapian 1.4 only to delete or replace a document. Writers open such an
+ *     A --full run writes no termlist table (shards opened XS_NOTERMLIST,
+ *     merged by xs_compact with XS_COMPACT_NO_TERMLIST): 64 of 277 MB on
+ *     the shared corpus and 15% of the indexing CPU, needed by Xapian 1.4
+ *     only to delete or replace a document. Writers open such an
  *     index with DB_NO_TERMLIST, and a deletion (a changed or vanished
  *     file in an incremental run) becomes a tombstone: the docid joins
  *     "dead" in the same commit, the changed document is added anew.
@@ -142,6 +143,8 @@ enum xs_open_flags {
     XS_CREATE = 1 << 0,    /* create when missing                      */
     XS_OVERWRITE = 1 << 1, /* start empty even when one exists         */
     XS_NOSYNC = 1 << 2,    /* no fsync (scratch shards merged later)   */
+    XS_NOTERMLIST = 1 << 3 /* create without a termlist table: faster to
+                            * write; a deletion is then a tombstone     */
 };
 /* Opens (takes Xapian's exclusive lock; XS_ELOCKED when held). Checks the
  * "schema" metadata (XS_ESCHEMA on mismatch; a new index gets it set).
@@ -167,6 +170,9 @@ xs_rc xs_writer_cancel(xs_writer *w, xs_err *err) XS_NOEXCEPT;
  * document becomes a tombstone and the new one is added. */
 xs_rc xs_writer_replace(xs_writer *w, const char *idterm, const xs_doc *doc,
                         xs_err *err) XS_NOEXCEPT;
+/* Add doc as a new document, whatever it holds (the caller knows its id
+ * term is new: a full run's shards). The caller still owns doc. */
+xs_rc xs_writer_add(xs_writer *w, const xs_doc *doc, xs_err *err) XS_NOEXCEPT;
 /* Delete every document holding term idterm (none is not an error). */
 xs_rc xs_writer_delete(xs_writer *w, const char *idterm,
                        xs_err *err) XS_NOEXCEPT;

@@ -131,6 +131,21 @@ check "the rebuild is a new generation ($TG0 -> $TG1) without tombstones" \
     test "$TG1" != "$TG0" -a -z "$(xapian-metadata get "$TMP/tb/db/$TG1" dead)"
 expect_eq "the rebuilt index holds the 4 documents" 4 "$(delve_docs "$TMP/tb/db")"
 
+# two records of one file with the same key: a full run's shards have no
+# termlist to replace one by the other; the later is reported and skipped
+mkdir -p "$TMP/tb/dup/gazette"
+cat > "$TMP/tb/dup/gazette/dup.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<Gazette><Record><MetaId>A1</MetaId><Title>第一則公告</Title><Content>ZQXDUPFIRST 公告內容。</Content></Record>
+<Record><MetaId>A1</MetaId><Title>第二則公告</Title><Content>ZQXDUPSECOND 公告內容。</Content></Record>
+<Record><MetaId>B2</MetaId><Title>第三則公告</Title><Content>ZQXDUPTHIRD 公告內容。</Content></Record></Gazette>
+XML
+idx "$TMP/tb4" --db "$TMP/tb/dupdb" --full "$TMP/tb/dup"
+expect_eq "duplicate key: exit 0, the file added" "0 1 0 0 0 0" "$RC $(summary "$TMP/tb4")"
+check "duplicate key: the skipped record is reported with its file and id" \
+    grep -q "skipped record 2 of 'gazette/dup.xml': its id 'gazette/dup.xml#A1'" "$TMP/tb4.err"
+expect_eq "duplicate key: two documents, one per id" 2 "$(delve_docs "$TMP/tb/dupdb")"
+
 # ---- 3. --full beside a running searchd -----------------------------------
 echo "# 3. --full swap"
 printf '%s\n' '示范区管理委员会关于全量重建测试的通知' '' \

@@ -1288,6 +1288,26 @@ static void test_tombstones(void)
         CHECK_INTEQ(count_q(r, &grape, NULL), 1);
         xs_reader_close(r);
     }
+    /* created without a termlist: xs_writer_add, then a replacement is a
+     * tombstone from the start */
+    {
+        const char *nt = path_in("t-nt.db");
+        xs_doc *d = make_doc(&fix[1], "");
+        CHECK_INTEQ(xs_writer_open(nt, XS_CREATE | XS_OVERWRITE | XS_NOTERMLIST,
+                                   0, &w, &err), XS_OK);
+        CHECK_INTEQ(xs_writer_add(w, d, &err), XS_OK);
+        CHECK_INTEQ(xs_writer_add(NULL, d, &err), XS_EINVAL);
+        CHECK_INTEQ(xs_writer_add(w, NULL, &err), XS_EINVAL);
+        CHECK_INTEQ(xs_writer_replace(w, "Q:a2", d, &err), XS_OK);
+        CHECK_INTEQ(xs_writer_dead(w), 1);
+        CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
+        CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+        xs_doc_free(d);
+        CHECK(stat(path_in("t-nt.db/termlist.glass"), &st) != 0);
+        CHECK_INTEQ(xs_reader_open(nt, &r, &err), XS_OK);
+        CHECK_INTEQ(xs_reader_doccount(r), 1);
+        xs_reader_close(r);
+    }
     /* an index holding tombstones is not compacted (its docids move) */
     srcs[0] = db;
     CHECK_INTEQ(xs_compact(srcs, 1, path_in("t2.db"), 0, &err), XS_EINVAL);
