@@ -72,6 +72,7 @@ struct xs_reader {
     std::shared_ptr<const std::vector<Xapian::docid>> dead;
     std::shared_ptr<const std::unordered_map<std::string,
                                              std::vector<Xapian::docid>>> dead_by;
+    bool dead_known = false; /* read at this revision (a known one) */
 };
 
 struct xs_doc {
@@ -870,7 +871,10 @@ static bool xs_reader_stat(xs_reader *r)
             known = false; /* remote, or a stub of several shards */
         }
     }
-    xs_reader_dead(r);
+    if (!known || rev != r->revision || !r->dead_known) { /* they move together */
+        xs_reader_dead(r);
+        r->dead_known = known;
+    }
     size_t n = r->db.get_doccount() - (r->dead ? r->dead->size() : 0);
     bool moved = n != r->doccount || rev != r->revision;
     r->doccount = n;
@@ -918,7 +922,8 @@ extern "C" xs_rc xs_reader_open_many(const char *const *paths, size_t n,
     const char *cur = paths[0];
     try {
         xs_test_point();
-        r = new xs_reader{Xapian::Database(), {}, {}, 0, 0, true, {}, nullptr, nullptr};
+        r = new xs_reader{Xapian::Database(), {}, {}, 0, 0, true, {}, nullptr, nullptr,
+                          false};
         for (size_t i = 0; i < n; i++) {
             cur = paths[i];
             if (strncmp(cur, "tcp:", 4) == 0) {

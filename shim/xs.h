@@ -66,7 +66,8 @@
  *     file in an incremental run) becomes a tombstone: the docid joins
  *     "dead" in the same commit, the changed document is added anew.
  *     Readers leave tombstoned documents out of every match, count, facet,
- *     id lookup and document count (xs_reader_*, xs_search); their terms
+ *     id lookup and document count (xs_reader_*, xs_search; not on a
+ *     xapian-tcpsrv remote, which matches without our filter); their terms
  *     still count in Xapian's statistics until the next --full run, which
  *     the indexer starts by itself once they pass a fifth of the index.
  *   user metadata
