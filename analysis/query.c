@@ -87,6 +87,10 @@ xs_query *qry_term(struct qry *q, const char *term, size_t len, unsigned wqf)
     return n->term ? n : NULL;
 }
 
+/* Weight of a title the query covers whole (XS_Q_TITLEFIT); a title of
+ * twice the query's length gets half. About a title match's own weight. */
+#define TITLE_FIT_WEIGHT 40.0
+
 /* A growing list of nodes that becomes one node of op. */
 struct nlist {
     xs_query **v;
@@ -396,11 +400,28 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         nl_add(&must, nl_make(q, &alt, XS_Q_OR));
         /* ranking: the word as a dictionary word (W layer) */
         if (len >= 2 && len <= 16) {
+            xs_query *wq;
+            struct nlist subs = {0};
+            size_t m;
             memcpy(t, pfx, pl);
             memcpy(t + pl, "W", 1);
             /* words as words outrank the same characters met by accident
              * (开工 in 开工建设, not in 公开工作) */
-            nl_add(&rank, scale(q, qry_term(q, t, pl + 1 + enc_cps(wc, len, t + pl + 1), 1), 3.0));
+            wq = scale(q, qry_term(q, t, pl + 1 + enc_cps(wc, len, t + pl + 1), 1), 3.0);
+            /* a longer word a document segments otherwise (国家赔偿 in
+             * 国家|赔偿法): its dictionary words inside count instead,
+             * the better of the two (not both) */
+            for (m = 0; len >= 3 && m < nw; m++)
+                if (w[m].sub && w[m].start >= w[k].start && w[m].end <= w[k].end &&
+                    w[m].end - w[m].start <= 16)
+                    nl_add(&subs, qry_term(q, t, pl + 1 + enc_cps(c + w[m].start,
+                                                                  w[m].end - w[m].start,
+                                                                  t + pl + 1), 1));
+            if (subs.n >= 2)
+                wq = binary(q, XS_Q_MAX, wq, scale(q, nl_make(q, &subs, XS_Q_AND), 1.5));
+            else
+                free(subs.v);
+            nl_add(&rank, wq);
             for (j = 0; j < nv; j++) {
                 if (vn[j] > 16)
                     continue;
@@ -419,10 +440,36 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
          * 开工建设, not in 公开工作), a longer run as typed */
         if (nwords == 1 && n >= 2 && n <= 16) {
             char tt[80];
+            xs_query *sw;
             memcpy(tt, "SW", 2);
-            nl_add(&rank, scale(q, qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1), 3.0));
+            sw = qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1);
+            /* three characters or more met together in a title are the
+             * word, however the title was segmented (国家赔偿 in
+             * 国家赔偿法, segmented 国家|赔偿法) */
+            if (n >= 3)
+                sw = binary(q, XS_Q_MAX, sw, han_bigrams(q, "S", c, n));
+            nl_add(&rank, scale(q, sw, 3.0));
         } else {
             nl_add(&rank, scale(q, han_bigrams(q, "S", c, n), 3.0));
+        }
+        /* the run as the (near) whole title: 国家赔偿 is most of the title
+         * 国家赔偿法, a little of 最高人民法院关于审理国家赔偿案件…的解释 */
+        if (n >= 2 && n <= 64) {
+            xs_query *fit = qry_node(q, XS_Q_TITLEFIT, 1);
+            if (fit) {
+                char tt[80];
+                /* two characters: as a word of the title (开工 again) */
+                memcpy(tt, "SW", 2);
+                fit->kids[0] = n == 2 && nwords == 1
+                    ? qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1)
+                    : han_bigrams(q, "S", c, n);
+                fit->nkids = fit->kids[0] ? 1 : 0;
+                fit->slot = XS_SLOT_TITLELEN;
+                fit->window = (unsigned)n;
+                fit->factor = TITLE_FIT_WEIGHT;
+                if (fit->nkids)
+                    nl_add(&rank, fit);
+            }
         }
     }
     if (rank.n)
@@ -1043,7 +1090,8 @@ static void describe(struct buf *b, const xs_query *q, int depth)
 {
     static const char *names[] = {"TERM", "AND", "OR", "AND_NOT", "AND_MAYBE",
                                   "FILTER", "PHRASE", "NEAR", "SCALE",
-                                  "VALUE_RANGE", "ALL", "NONE", "SYNONYM"};
+                                  "VALUE_RANGE", "ALL", "NONE", "SYNONYM",
+                                  "MAX", "TITLEFIT"};
     size_t i;
     if (!q || depth > 64) {
         buf_adds(b, "?");
@@ -1070,6 +1118,8 @@ static void describe(struct buf *b, const xs_query *q, int depth)
                              ? names[q->op] : "?");
     if (q->op == XS_Q_SCALE)
         buf_printf(b, " %g", q->factor);
+    if (q->op == XS_Q_TITLEFIT)
+        buf_printf(b, " %g %u", q->factor, q->window);
     for (i = 0; i < q->nkids; i++) {
         buf_addc(b, ' ');
         describe(b, q->kids[i], depth + 1);

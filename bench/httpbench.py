@@ -114,8 +114,56 @@ def similar(port, ddir):
                            len(trad), ','.join('%s:%d' % kv for kv in sorted(statuses.items()))))
 
 
+# Suffixes a person leaves off a law's name (国家赔偿法 -> 国家赔偿).
+TITLE_CUTS = ('实施细则', '管理办法', '管理条例', '办法', '条例', '规定', '法',
+              '細則', '辦法', '條例', '規定')
+
+
+def titles(port, manifest, n=150, seed=7):
+    """Navigational queries: short all-Han titles from the manifest typed as
+    queries (without a leading 中华人民共和国), whole and with the kind of
+    act left off; P@1 = the document (or one titled the same) first."""
+    import random
+    import re
+    import urllib.parse
+    han = re.compile('^[\u4e00-\u9fff]+$')
+    docs = []
+    for l in open(manifest, encoding='utf-8'):
+        d = json.loads(l)
+        t = d.get('title') or ''
+        if d.get('lang') in ('zh-Hans', 'zh-Hant') and han.match(t) and 4 <= len(t) <= 14:
+            docs.append(d)
+    random.Random(seed).shuffle(docs)
+    docs = docs[:n]
+    box = [None]
+    for cut in (False, True):
+        k = top1 = 0
+        rr = 0.0
+        for d in docs:
+            q = re.sub('^中华人民共和国', '', d['title'])
+            if cut:
+                q = next((q[:-len(s)] for s in TITLE_CUTS
+                          if q.endswith(s) and len(q) - len(s) >= 3), None)
+                if not q:
+                    continue
+            st, data = request(box, port, 'GET', '/api/search?' +
+                               urllib.parse.urlencode({'q': q, 'size': 10}))
+            k += 1
+            if st != 200:
+                continue
+            for i, h in enumerate(json.loads(data).get('hits') or []):
+                if h.get('id') == d['path'] or h.get('title') == d['title']:
+                    top1 += i == 0
+                    rr += 1.0 / (i + 1)
+                    break
+        print('titles: kind=%s n=%d p1=%.3f mrr10=%.3f' % (
+            'cut' if cut else 'whole', k, top1 / max(k, 1), rr / max(k, 1)))
+
+
 def main():
-    if sys.argv[1] == 'kinds':
+    if sys.argv[1] == 'titles':
+        titles(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == 'kinds':
         kinds(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
     elif sys.argv[1] == 'similar':
         similar(int(sys.argv[2]), sys.argv[3])

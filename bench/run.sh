@@ -364,6 +364,14 @@ if [ $OURS_OK = 1 ]; then
         $PY "$B/httpbench.py" kinds "$OURS_PORT" "$W/urls-ours.txt" "$W/queries.jsonl" ours >> "$W/kinds.txt" 2>&1 \
             || fail "ours: per-kind pass failed"
         log "  $(grep 'kinds: ours all' "$W/kinds.txt")"
+        log "ours: titles typed as queries"
+        $PY "$B/httpbench.py" titles "$OURS_PORT" "$MANIFEST" > "$W/titles.txt" 2>&1
+        log "  $(tr '\n' ' ' < "$W/titles.txt")"
+        for _k in whole cut; do
+            _p=$(sed -n "s/^titles: kind=$_k .* p1=\([0-9.]*\) .*/\1/p" "$W/titles.txt")
+            if [ -n "$_p" ]; then res "title_p1_$_k" ours "$_p"
+            else fail "ours: titles bench ($_k) gave no result: $(tail -1 "$W/titles.txt")"; fi
+        done
         log "ours: /api/similar"
         $PY "$B/httpbench.py" similar "$OURS_PORT" "$W/drafts" > "$W/similar.txt" 2>&1
         _s=$(grep '^similar: n=' "$W/similar.txt")

@@ -503,6 +503,18 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
         goto oom;
     if (add_tokens(d, a, "S", e) < 0)
         goto fail;
+    if (a->pos > 0) { /* the title's length: what a query of it covers */
+        char tl_s[16];
+        unsigned tlen = (unsigned)a->pos;
+        /* nobody types the state's name before a national law's: 国家赔偿
+         * covers 中华人民共和国国家赔偿法 as much as 國家賠償法 */
+        if (tlen > 9 && (!strncmp(title, "中华人民共和国", 21) ||
+                         !strncmp(title, "中華人民共和國", 21)))
+            tlen -= 7;
+        snprintf(tl_s, sizeof tl_s, "%u", tlen);
+        if (xs_doc_value(d, XS_SLOT_TITLELEN, tl_s, strlen(tl_s), &xe) != XS_OK)
+            goto xfail;
+    }
 
     tl = ana_id_term(id, t, sizeof t);
     if (!tl || xs_doc_term(d, t, tl, 0, &xe) != XS_OK)

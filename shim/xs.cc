@@ -1057,6 +1057,34 @@ extern "C" xs_rc xs_reader_collfreq(xs_reader *r, const char *term,
 
 /* ---- search --------------------------------------------------------- */
 
+/* factor * min(1, n / the slot's number): how much of a document's title
+ * (its length in the slot) a query of n positions covers. */
+class XsTitleFit : public Xapian::ValuePostingSource {
+    unsigned n_;
+    double f_;
+
+  public:
+    XsTitleFit(Xapian::valueno slot, unsigned n, double f)
+        : Xapian::ValuePostingSource(slot), n_(n), f_(f) {}
+    void init(const Xapian::Database &db) override
+    {
+        Xapian::ValuePostingSource::init(db);
+        set_maxweight(f_);
+    }
+    double get_weight() const override
+    {
+        unsigned long len = strtoul(get_value().c_str(), nullptr, 10);
+        if (len == 0)
+            return 0.0;
+        return len <= n_ ? f_ : f_ * n_ / static_cast<double>(len);
+    }
+    XsTitleFit *clone() const override
+    {
+        return new XsTitleFit(get_slot(), n_, f_);
+    }
+    std::string name() const override { return "XsTitleFit"; }
+};
+
 /* The C query tree -> Xapian::Query; XS_EQUERY (message in err) when the
  * tree is malformed. */
 static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
@@ -1105,6 +1133,8 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
     case XS_Q_NEAR:
     case XS_Q_SCALE:
     case XS_Q_SYNONYM:
+    case XS_Q_MAX:
+    case XS_Q_TITLEFIT:
         break;
     default:
         return xs_fail(err, XS_EQUERY, "xs: query: unknown operator %d",
@@ -1113,8 +1143,13 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
     if (q->nkids == 0 || !q->kids)
         return xs_fail(err, XS_EQUERY, "xs: query: operator %d without "
                        "subqueries", op);
-    if (op == XS_Q_SCALE && q->nkids != 1)
-        return xs_fail(err, XS_EQUERY, "xs: query: scale takes one subquery");
+    if ((op == XS_Q_SCALE || op == XS_Q_TITLEFIT) && q->nkids != 1)
+        return xs_fail(err, XS_EQUERY, "xs: query: %s takes one subquery",
+                       op == XS_Q_SCALE ? "scale" : "title fit");
+    if (op == XS_Q_TITLEFIT &&
+        (q->slot == Xapian::BAD_VALUENO || q->window == 0 ||
+         !std::isfinite(q->factor) || q->factor < 0))
+        return xs_fail(err, XS_EQUERY, "xs: query: bad title fit");
     std::vector<Xapian::Query> kids(q->nkids);
     for (size_t i = 0; i < q->nkids; i++) {
         xs_rc rc = xs_build(q->kids[i], depth + 1, kids[i], err);
@@ -1132,6 +1167,18 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
         out = Xapian::Query(Xapian::Query::OP_SYNONYM, kids.begin(),
                             kids.end());
         break;
+    case XS_Q_MAX:
+        out = Xapian::Query(Xapian::Query::OP_MAX, kids.begin(), kids.end());
+        break;
+    case XS_Q_TITLEFIT: {
+        Xapian::Query fit((new XsTitleFit(q->slot, q->window, q->factor))
+                              ->release());
+        out = Xapian::Query(Xapian::Query::OP_AND,
+                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                          kids[0], 0.0),
+                            fit);
+        break;
+    }
     case XS_Q_AND_NOT:
     case XS_Q_AND_MAYBE:
     case XS_Q_FILTER: {

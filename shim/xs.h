@@ -48,6 +48,9 @@
  *     6 XS_SLOT_ID       the API id (full, never hashed)
  *     7 XS_SLOT_DATEASC  "YYYYMMDD", or "99999999" when undated (oldest-first
  *                        sort puts undated documents last)
+ *     8 XS_SLOT_TITLELEN the title's length in positions (Han characters and
+ *                        Latin words, a punctuation hole each), decimal:
+ *                        how much of the title a query covers (XS_Q_TITLEFIT)
  *   document data
  *     zlib (deflate, zlib header) of: a fields line, a newline, then the
  *     extracted text as it is (UTF-8). The fields line is 0x1E followed by
@@ -106,7 +109,8 @@ enum xs_slot {
     XS_SLOT_FILE = 5,
     XS_SLOT_ID = 6,
     XS_SLOT_DATEASC = 7,
-    XS_NSLOTS = 8
+    XS_SLOT_TITLELEN = 8,
+    XS_NSLOTS = 9
 };
 #define XS_MAX_TERM 245 /* Xapian's limit on a term's bytes */
 
@@ -275,7 +279,11 @@ typedef enum xs_qop {
     XS_Q_VALUE_RANGE, /* slot between lo and hi (NULL = open end)        */
     XS_Q_ALL,         /* every document                                  */
     XS_Q_NONE,        /* no document                                     */
-    XS_Q_SYNONYM      /* kids OR'ed, weighted as one term                */
+    XS_Q_SYNONYM,     /* kids OR'ed, weighted as one term                */
+    XS_Q_MAX,         /* kids OR'ed, weighted as the best of them        */
+    XS_Q_TITLEFIT     /* kids[0] (no weight of its own) weighted factor *
+                       * min(1, window / value of slot): a title match  *
+                       * counts more the more of the title it covers    */
 } xs_qop;
 
 typedef struct xs_query {

@@ -8,6 +8,10 @@
  *    word (searchd/snippet.c: QHL_PHRASE);
  *  - equal matches go newest first; a clearly better older one stays above
  *    a newer weak one (the recency boost is mild);
+ *  - a query that is (nearly) a document's whole title ranks it above
+ *    documents whose longer titles merely contain it and whose texts use
+ *    it more often, also when the title segments it otherwise (国家赔偿
+ *    in 国家|赔偿法) or opens with the state's name (XS_Q_TITLEFIT);
  *  - a repeated search is answered from the cache when it is on. */
 #include "tests/unit/check.h"
 #include "indexer/docbuild.h"
@@ -23,6 +27,9 @@ static char dir[64];
 struct tdoc {
     const char *id, *title, *date, *text;
 };
+
+/* an even length for the texts below */
+#define FILL "本条例所称机关，包括各级人民政府及其工作部门，应当依法履行职责，接受社会监督，做好相关工作。"
 
 static const struct tdoc docs[] = {
     /* the phrase, once */
@@ -43,6 +50,20 @@ static const struct tdoc docs[] = {
     /* an older, clearly better match for "fee" */
     {"best.txt", "Fee schedule: every fee", "2005-01-01",
      "Each fee, the fee table and the fee rules."},
+    /* the law itself (its title segmented 国家|赔偿法), and documents
+     * about it with long titles and more mentions */
+    {"law.txt", "中华人民共和国国家赔偿法", "2012-10-26",
+     "第一条 为保障公民依法取得国家赔偿的权利，制定本法。" FILL FILL FILL FILL},
+    {"law-tw.txt", "國家賠償法", "2019-12-18",
+     "第二條 公務員於執行職務行使公權力時，國家應負損害賠償責任。" FILL FILL FILL FILL},
+    {"about1.txt", "最高人民法院关于审理国家赔偿案件确定精神损害赔偿责任适用法律若干问题的解释",
+     "2021-03-24",
+     "为正确适用国家赔偿法有关规定，结合国家赔偿审判实际。国家赔偿案件，"
+     "国家赔偿请求人，国家赔偿决定。" FILL FILL FILL},
+    {"about2.txt", "关于进一步做好国家赔偿案件审理工作中若干具体问题的通知",
+     "2020-05-01",
+     "各地要做好国家赔偿工作，国家赔偿案件及时立案，国家赔偿金及时支付，"
+     "国家赔偿决定及时执行。" FILL FILL FILL},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define NFILLER 30
@@ -173,6 +194,18 @@ int main(void)
     CHECK_INTEQ(rank_of(r, "new.txt"), 1);
     CHECK_INTEQ(rank_of(r, "old.txt"), 2);
     CHECK_INTEQ(rank_of(r, "undated.txt"), 3);
+    json_decref(r);
+
+    /* the query as (nearly) the whole title: the laws first, in either
+     * script, however their titles were segmented */
+    r = search(&w, "国家赔偿");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 4);
+    CHECK(rank_of(r, "law.txt") < 2);
+    CHECK(rank_of(r, "law-tw.txt") < 2);
+    json_decref(r);
+    r = search(&w, "國家賠償");
+    CHECK(rank_of(r, "law.txt") < 2);
+    CHECK(rank_of(r, "law-tw.txt") < 2);
     json_decref(r);
 
     /* the answer cache: a repeated search is served from it (the same
