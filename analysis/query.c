@@ -972,9 +972,54 @@ static xs_query *p_item(struct parser *ps, int *neg_out)
 /* Words typed one after another (climate change, 信息 公开): documents
  * holding them as that exact phrase rank higher; the words of the run are
  * the query text from its first word to its last. */
+/* Latin words typed in a row that are (nearly) a document's whole title
+ * (freedom of information act): the Han counterpart is in han_words. */
+static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
+{
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, words = 0;
+    struct nlist all = {0};
+    xs_query *fit = NULL;
+    if (n == (size_t)-1)
+        return NULL;
+    while (i < n) {
+        size_t j = i + 1;
+        if (is_han(c[i])) { /* a Han run: han_words weighs it */
+            words = 0;
+            break;
+        }
+        if (ana_is_alnum(c[i])) {
+            char w[260];
+            while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
+                j++;
+            if (j - i > 64) {
+                words = 0;
+                break;
+            }
+            w[0] = 'S';
+            nl_add(&all, qry_term(q, w, 1 + enc_cps(c + i, j - i, w + 1), 1));
+            words++;
+        }
+        i = j;
+    }
+    free(c);
+    if (words && all.n == words && (fit = qry_node(q, XS_Q_TITLEFIT, 1))) {
+        fit->kids[0] = nl_make(q, &all, XS_Q_AND);
+        fit->nkids = 1;
+        fit->slot = XS_SLOT_TITLELEN;
+        fit->window = (unsigned)words;
+        fit->factor = TITLE_FIT_WEIGHT;
+        return fit;
+    }
+    free(all.v);
+    return NULL;
+}
+
 static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,
                          const char *b, size_t nwords)
 {
+    if (nwords >= 1 && nwords <= PHRASE_BOOST_WORDS && b > a)
+        nl_add(l, latin_title_fit(ps->q, a, (size_t)(b - a)));
     if (nwords >= 2 && nwords <= PHRASE_BOOST_WORDS && b > a) {
         int pos;
         xs_query *x = scale(ps->q, rank_phrase(ps->q, "", a, (size_t)(b - a), &pos),

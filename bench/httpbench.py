@@ -158,6 +158,38 @@ def titles(port, manifest, n=150, seed=7):
                     break
         print('titles: kind=%s n=%d p1=%.3f mrr10=%.3f' % (
             'cut' if cut else 'whole', k, top1 / max(k, 1), rr / max(k, 1)))
+    # English: titles of 2-8 plain words, lower-cased, whole and with the
+    # last word left off
+    en = []
+    plain = re.compile("^[A-Za-z][A-Za-z0-9 ,\\-.'&()]+$")
+    for l in open(manifest, encoding='utf-8'):
+        d = json.loads(l)
+        t = d.get('title') or ''
+        if d.get('lang') == 'en' and plain.match(t) and 2 <= len(t.split()) <= 8:
+            en.append(d)
+    random.Random(seed).shuffle(en)
+    en = en[:n]
+    for cut in (False, True):
+        k = top1 = 0
+        rr = 0.0
+        for d in en:
+            words = re.sub('[^A-Za-z0-9 ]', ' ', d['title']).lower().split()
+            if cut:
+                if len(words) < 3:
+                    continue
+                words = words[:-1]
+            st, data = request(box, port, 'GET', '/api/search?' +
+                               urllib.parse.urlencode({'q': ' '.join(words), 'size': 10}))
+            k += 1
+            if st != 200:
+                continue
+            for i, h in enumerate(json.loads(data).get('hits') or []):
+                if h.get('id') == d['path'] or h.get('title') == d['title']:
+                    top1 += i == 0
+                    rr += 1.0 / (i + 1)
+                    break
+        print('titles: kind=%s n=%d p1=%.3f mrr10=%.3f' % (
+            'en-cut' if cut else 'en-whole', k, top1 / max(k, 1), rr / max(k, 1)))
 
 
 def main():

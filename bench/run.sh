@@ -367,7 +367,7 @@ if [ $OURS_OK = 1 ]; then
         log "ours: titles typed as queries"
         $PY "$B/httpbench.py" titles "$OURS_PORT" "$MANIFEST" > "$W/titles.txt" 2>&1
         log "  $(tr '\n' ' ' < "$W/titles.txt")"
-        for _k in whole cut; do
+        for _k in whole cut en-whole en-cut; do
             _p=$(sed -n "s/^titles: kind=$_k .* p1=\([0-9.]*\) .*/\1/p" "$W/titles.txt")
             if [ -n "$_p" ]; then res "title_p1_$_k" ours "$_p"
             else fail "ours: titles bench ($_k) gave no result: $(tail -1 "$W/titles.txt")"; fi

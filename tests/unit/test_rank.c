@@ -52,6 +52,18 @@ static const struct tdoc docs[] = {
      "Each fee, the fee table and the fee rules."},
     /* the law itself (its title segmented 国家|赔偿法), and documents
      * about it with long titles and more mentions */
+    /* an act by its name, and notices about it that use the name more */
+    {"act.txt", "Freedom of Information Act", "2016-06-30",
+     "An act to provide public access to records of agencies. Records are "
+     "released on request within twenty days."},
+    {"notice1.txt", "Notice of changes to agency procedures under the freedom of information act",
+     "2020-01-15",
+     "Freedom of information requests: the freedom of information office "
+     "answers freedom of information act requests."},
+    {"notice2.txt", "Annual report of the freedom of information act officer of the harbour agency",
+     "2021-02-01",
+     "The freedom of information act officer handled freedom of information "
+     "requests for the freedom of information act register."},
     {"law.txt", "中华人民共和国国家赔偿法", "2012-10-26",
      "第一条 为保障公民依法取得国家赔偿的权利，制定本法。" FILL FILL FILL FILL},
     {"law-tw.txt", "國家賠償法", "2019-12-18",
@@ -206,6 +218,10 @@ int main(void)
     r = search(&w, "國家賠償");
     CHECK(rank_of(r, "law.txt") < 2);
     CHECK(rank_of(r, "law-tw.txt") < 2);
+    json_decref(r);
+    r = search(&w, "freedom of information act");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 3);
+    CHECK_INTEQ(rank_of(r, "act.txt"), 0);
     json_decref(r);
 
     /* the answer cache: a repeated search is served from it (the same
