@@ -326,8 +326,8 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
     }
     if (at == (size_t)-1 && fold && marks && len < full && len <= 16384)
         at = first_folded(text, len, q, stem); /* before reading more */
-    if (at != (size_t)-1 && len < full && at + 600 > len) {
-        *more = 1; /* found at the prefix's end: room for the passage */
+    if (at != (size_t)-1 && len < full && at + 800 > len) {
+        *more = 1; /* found near the prefix's end: the passage must fit */
         return NULL;
     }
     if (at != (size_t)-1 && full > 2048) {

@@ -206,6 +206,31 @@ static void test_snip_prefix(void)
         free(t3);
     }
 
+    /* a match 700 bytes before a prefix's end: the passage read from the
+     * prefix would be cut short of the one the whole text gives (up to
+     * 800 bytes on), so more is asked for; the whole text answers */
+    {
+        char *t2 = long_text(100, "");
+        size_t n = strlen(t2), m;
+        char *t5 = malloc(n + 2048), *whole;
+        memcpy(t5, t2, n);
+        strcpy(t5 + n, "斑马线在这里。");
+        m = strlen(t5);
+        while (strlen(t5) < m + 1200)
+            strcat(t5, "斑马线之后还有很多文字。");
+        CHECK_INTEQ(qry_parse(&p, "斑马线", strlen("斑马线"), &q, &e), 0);
+        s = snip_best(t5, n + 700, SIZE_MAX, 0, &q, p.ana.stem, 110, &more);
+        CHECK(s == NULL);
+        CHECK_INTEQ(more, 1);
+        whole = snip_best(t5, strlen(t5), strlen(t5), 0, &q, p.ana.stem, 110, &more);
+        CHECK(has(whole, "<mark>斑马线</mark>"));
+        free(s);
+        free(whole);
+        qry_release(&q);
+        free(t2);
+        free(t5);
+    }
+
     /* English: a capitalised word is found and marked, white space is
      * squashed, markup characters are escaped */
     {
