@@ -119,77 +119,74 @@ TITLE_CUTS = ('实施细则', '管理办法', '管理条例', '办法', '条例'
               '細則', '辦法', '條例', '規定')
 
 
-def titles(port, manifest, n=150, seed=7):
-    """Navigational queries: short all-Han titles from the manifest typed as
-    queries (without a leading 中华人民共和国), whole and with the kind of
-    act left off; P@1 = the document (or one titled the same) first."""
+def _title_docs(manifest, keep, n, seed):
+    """n documents of the manifest whose (lang, title) keep() accepts,
+    in a fixed random order."""
     import random
-    import re
-    import urllib.parse
-    han = re.compile('^[\u4e00-\u9fff]+$')
     docs = []
     for l in open(manifest, encoding='utf-8'):
         d = json.loads(l)
-        t = d.get('title') or ''
-        if d.get('lang') in ('zh-Hans', 'zh-Hant') and han.match(t) and 4 <= len(t) <= 14:
+        if keep(d.get('lang'), d.get('title') or ''):
             docs.append(d)
     random.Random(seed).shuffle(docs)
-    docs = docs[:n]
-    box = [None]
-    for cut in (False, True):
-        k = top1 = 0
-        rr = 0.0
-        for d in docs:
-            q = re.sub('^中华人民共和国', '', d['title'])
-            if cut:
-                q = next((q[:-len(s)] for s in TITLE_CUTS
-                          if q.endswith(s) and len(q) - len(s) >= 3), None)
-                if not q:
-                    continue
-            st, data = request(box, port, 'GET', '/api/search?' +
-                               urllib.parse.urlencode({'q': q, 'size': 10}))
-            k += 1
-            if st != 200:
-                continue
-            for i, h in enumerate(json.loads(data).get('hits') or []):
-                if h.get('id') == d['path'] or h.get('title') == d['title']:
-                    top1 += i == 0
-                    rr += 1.0 / (i + 1)
-                    break
-        print('titles: kind=%s n=%d p1=%.3f mrr10=%.3f' % (
-            'cut' if cut else 'whole', k, top1 / max(k, 1), rr / max(k, 1)))
-    # English: titles of 2-8 plain words, lower-cased, whole and with the
-    # last word left off
-    en = []
+    return docs[:n]
+
+
+def _title_run(port, box, docs, query_of, kind):
+    """Each document's title typed as query_of(title) (None: skipped);
+    prints the share with the document (or one titled the same) first."""
+    import urllib.parse
+    k = top1 = 0
+    rr = 0.0
+    for d in docs:
+        q = query_of(d['title'])
+        if not q:
+            continue
+        st, data = request(box, port, 'GET', '/api/search?' +
+                           urllib.parse.urlencode({'q': q, 'size': 10}))
+        k += 1
+        if st != 200:
+            continue
+        for i, h in enumerate(json.loads(data).get('hits') or []):
+            if h.get('id') == d['path'] or h.get('title') == d['title']:
+                top1 += i == 0
+                rr += 1.0 / (i + 1)
+                break
+    print('titles: kind=%s n=%d p1=%.3f mrr10=%.3f' % (
+        kind, k, top1 / max(k, 1), rr / max(k, 1)))
+
+
+def titles(port, manifest, n=150, seed=7):
+    """Navigational queries: short titles from the manifest typed as
+    queries. Chinese: all-Han titles without a leading 中华人民共和国, whole
+    and with the kind of act left off; English: titles of 2-8 plain words,
+    lower-cased, whole and without their last word."""
+    import re
+    han = re.compile('^[\u4e00-\u9fff]+$')
     plain = re.compile("^[A-Za-z][A-Za-z0-9 ,\\-.'&()]+$")
-    for l in open(manifest, encoding='utf-8'):
-        d = json.loads(l)
-        t = d.get('title') or ''
-        if d.get('lang') == 'en' and plain.match(t) and 2 <= len(t.split()) <= 8:
-            en.append(d)
-    random.Random(seed).shuffle(en)
-    en = en[:n]
-    for cut in (False, True):
-        k = top1 = 0
-        rr = 0.0
-        for d in en:
-            words = re.sub('[^A-Za-z0-9 ]', ' ', d['title']).lower().split()
-            if cut:
-                if len(words) < 3:
-                    continue
-                words = words[:-1]
-            st, data = request(box, port, 'GET', '/api/search?' +
-                               urllib.parse.urlencode({'q': ' '.join(words), 'size': 10}))
-            k += 1
-            if st != 200:
-                continue
-            for i, h in enumerate(json.loads(data).get('hits') or []):
-                if h.get('id') == d['path'] or h.get('title') == d['title']:
-                    top1 += i == 0
-                    rr += 1.0 / (i + 1)
-                    break
-        print('titles: kind=%s n=%d p1=%.3f mrr10=%.3f' % (
-            'en-cut' if cut else 'en-whole', k, top1 / max(k, 1), rr / max(k, 1)))
+    box = [None]
+
+    def zh(t, cut):
+        q = re.sub('^中华人民共和国', '', t)
+        if not cut:
+            return q
+        return next((q[:-len(s)] for s in TITLE_CUTS
+                     if q.endswith(s) and len(q) - len(s) >= 3), None)
+
+    def en(t, cut):
+        words = re.sub('[^A-Za-z0-9 ]', ' ', t).lower().split()
+        if cut:
+            words = words[:-1] if len(words) >= 3 else []
+        return ' '.join(words)
+
+    docs = _title_docs(manifest, lambda lang, t: lang in ('zh-Hans', 'zh-Hant') and
+                       bool(han.match(t)) and 4 <= len(t) <= 14, n, seed)
+    _title_run(port, box, docs, lambda t: zh(t, False), 'whole')
+    _title_run(port, box, docs, lambda t: zh(t, True), 'cut')
+    docs = _title_docs(manifest, lambda lang, t: lang == 'en' and bool(plain.match(t)) and
+                       2 <= len(t.split()) <= 8, n, seed)
+    _title_run(port, box, docs, lambda t: en(t, False), 'en-whole')
+    _title_run(port, box, docs, lambda t: en(t, True), 'en-cut')
 
 
 def main():

@@ -1465,28 +1465,30 @@ static const xs_facet_table *xs_recency_query(xs_reader *r,
     return t;
 }
 
-/* The tombstoned documents of the (sub-)database being searched, found by
- * its UUID: Xapian 1.4 runs a posting source (and a match decider or spy)
- * on each sub-database with its own docids. q AND_NOT this leaves them
- * out before any match spy counts. */
-class XsDead : public Xapian::PostingSource {
-    using by_uuid = std::unordered_map<std::string, std::vector<Xapian::docid>>;
-    std::shared_ptr<const by_uuid> by_;
+/* A posting source over a sorted list of docids (weight 0), the list
+ * chosen by a subclass when the match starts on a (sub-)database. */
+class XsSortedIds : public Xapian::PostingSource {
+  protected:
     const std::vector<Xapian::docid> *d_ = nullptr;
     size_t i_ = 0;
     bool started_ = false;
 
-  public:
-    explicit XsDead(std::shared_ptr<const by_uuid> by) : by_(std::move(by)) {}
-    Xapian::doccount get_termfreq_min() const override { return 0; }
-    Xapian::doccount get_termfreq_est() const override
+    void start(const std::vector<Xapian::docid> *d)
+    {
+        d_ = d;
+        i_ = 0;
+        started_ = false;
+    }
+
+    Xapian::doccount count() const
     {
         return d_ ? static_cast<Xapian::doccount>(d_->size()) : 0;
     }
-    Xapian::doccount get_termfreq_max() const override
-    {
-        return get_termfreq_est();
-    }
+
+  public:
+    Xapian::doccount get_termfreq_min() const override { return count(); }
+    Xapian::doccount get_termfreq_est() const override { return count(); }
+    Xapian::doccount get_termfreq_max() const override { return count(); }
     void next(double) override
     {
         if (started_)
@@ -1501,51 +1503,42 @@ class XsDead : public Xapian::PostingSource {
     }
     bool at_end() const override { return started_ && i_ >= d_->size(); }
     Xapian::docid get_docid() const override { return (*d_)[i_]; }
+};
+
+/* The tombstoned documents of the (sub-)database being searched, found by
+ * its UUID: Xapian 1.4 runs a posting source (and a match decider or spy)
+ * on each sub-database with its own docids. q AND_NOT this leaves them
+ * out before any match spy counts. */
+class XsDead : public XsSortedIds {
+    using by_uuid = std::unordered_map<std::string, std::vector<Xapian::docid>>;
+    std::shared_ptr<const by_uuid> by_;
+
+  public:
+    explicit XsDead(std::shared_ptr<const by_uuid> by) : by_(std::move(by)) {}
+    Xapian::doccount get_termfreq_min() const override { return 0; }
     void init(const Xapian::Database &db) override
     {
         static const std::vector<Xapian::docid> none;
         auto f = by_->find(db.get_uuid());
-        d_ = f == by_->end() ? &none : &f->second;
-        i_ = 0;
-        started_ = false;
+        start(f == by_->end() ? &none : &f->second);
     }
     PostingSource *clone() const override { return new XsDead(by_); }
     std::string name() const override { return "XsDead"; }
 };
 
-/* A fixed, sorted set of documents (weight 0): what a rescore query is
- * run on. One local database only (docids of the whole). */
-class XsDocSet : public Xapian::PostingSource {
-    std::shared_ptr<const std::vector<Xapian::docid>> d_;
-    size_t i_ = 0;
-    bool started_ = false;
+/* A fixed, sorted set of documents: what a rescore query is run on. One
+ * local database only (docids of the whole). */
+class XsDocSet : public XsSortedIds {
+    std::shared_ptr<const std::vector<Xapian::docid>> ids_;
 
   public:
     explicit XsDocSet(std::shared_ptr<const std::vector<Xapian::docid>> d)
-        : d_(std::move(d)) {}
-    Xapian::doccount get_termfreq_min() const override { return d_->size(); }
-    Xapian::doccount get_termfreq_est() const override { return d_->size(); }
-    Xapian::doccount get_termfreq_max() const override { return d_->size(); }
-    void next(double) override
+        : ids_(std::move(d))
     {
-        if (started_)
-            i_++;
-        started_ = true;
+        start(ids_.get());
     }
-    void skip_to(Xapian::docid did, double) override
-    {
-        started_ = true;
-        while (i_ < d_->size() && (*d_)[i_] < did)
-            i_++;
-    }
-    bool at_end() const override { return started_ && i_ >= d_->size(); }
-    Xapian::docid get_docid() const override { return (*d_)[i_]; }
-    void init(const Xapian::Database &) override
-    {
-        i_ = 0;
-        started_ = false;
-    }
-    PostingSource *clone() const override { return new XsDocSet(d_); }
+    void init(const Xapian::Database &) override { start(ids_.get()); }
+    PostingSource *clone() const override { return new XsDocSet(ids_); }
     std::string name() const override { return "XsDocSet"; }
 };
 
