@@ -910,12 +910,21 @@ static xs_query *similar_candidates(struct worker *w, struct qry *q,
 struct cand {
     json_t *hit;
     double sim;
+    size_t dist; /* bytes between its text's length and the draft's */
+    size_t rank; /* its place among the search's candidates */
 };
 
+/* Most of the draft first; among equals the one closest to the draft in
+ * length (the published text itself before a longer one quoting it
+ * whole), then the search's order. */
 static int cmp_cand(const void *a, const void *b)
 {
-    double x = ((const struct cand *)a)->sim, y = ((const struct cand *)b)->sim;
-    return x < y ? 1 : (x > y ? -1 : 0);
+    const struct cand *x = a, *y = b;
+    if (x->sim != y->sim)
+        return x->sim < y->sim ? 1 : -1;
+    if (x->dist != y->dist)
+        return x->dist < y->dist ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
 /* 0 with *res, or -1 with a reply. */
@@ -996,6 +1005,8 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
                 json_object_set_new(h, "similarity", json_real((double)((long)(sim * 1000 + 0.5)) / 1000.0));
                 cands[nc].hit = h;
                 cands[nc].sim = sim;
+                cands[nc].dist = jl > len ? jl - len : len - jl;
+                cands[nc].rank = i;
                 nc++;
             }
         }

@@ -64,6 +64,18 @@ static const struct tdoc docs[] = {
      "2021-02-01",
      "The freedom of information act officer handled freedom of information "
      "requests for the freedom of information act register."},
+    /* a notice, and a compilation quoting it whole that says its words
+     * more often: a draft of the notice finds the notice first */
+    {"notice-gx.txt", "关于冬季供暖收费的通知", "2019-11-01",
+     "各供热单位：冬季供暖收费标准按照本市物价部门核定的价格执行，"
+     "不得擅自提高收费标准，不得收取其他费用。"},
+    {"compilation-gx.txt", "供暖政策汇编", "2020-01-01",
+     "各供热单位：冬季供暖收费标准按照本市物价部门核定的价格执行，"
+     "不得擅自提高收费标准，不得收取其他费用。"
+     "重申：各供热单位：冬季供暖收费标准按照本市物价部门核定的价格执行，"
+     "不得擅自提高收费标准，不得收取其他费用。"
+     "再次重申：各供热单位：冬季供暖收费标准按照本市物价部门核定的价格执行，"
+     "不得擅自提高收费标准，不得收取其他费用。"},
     {"law.txt", "中华人民共和国国家赔偿法", "2012-10-26",
      "第一条 为保障公民依法取得国家赔偿的权利，制定本法。" FILL FILL FILL FILL},
     {"law-tw.txt", "國家賠償法", "2019-12-18",
@@ -223,6 +235,36 @@ int main(void)
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 3);
     CHECK_INTEQ(rank_of(r, "act.txt"), 0);
     json_decref(r);
+
+    /* the duplicate check: both hold the whole draft; the notice itself
+     * (the shorter) comes first */
+    {
+        static const char draft[] = "各供热单位：冬季供暖收费标准按照本市物价部门核定的价格执行，"
+                                    "不得擅自提高收费标准，不得收取其他费用。";
+        struct api_req rq = {0};
+        struct api_reply out = {0};
+        json_t *params = json_object(), *hits;
+        json_error_t je;
+        rq.method = "POST";
+        rq.path = "/api/similar";
+        rq.params = params;
+        rq.body = draft;
+        rq.body_len = sizeof draft - 1;
+        rq.content_type = "text/plain; charset=utf-8";
+        api_handle(&w, &rq, &out);
+        CHECK_INTEQ(out.status, 200);
+        r = out.body ? json_loadb(out.body, out.len, 0, &je) : NULL;
+        hits = json_object_get(r, "hits");
+        CHECK(json_array_size(hits) >= 2);
+        CHECK_STREQ(json_string_value(json_object_get(json_array_get(hits, 0), "id")),
+                    "notice-gx.txt");
+        CHECK_STREQ(json_string_value(json_object_get(json_array_get(hits, 1), "id")),
+                    "compilation-gx.txt");
+        CHECK(json_real_value(json_object_get(json_array_get(hits, 1), "similarity")) > 0.99);
+        json_decref(r);
+        free(out.body);
+        json_decref(params);
+    }
 
     /* the answer cache: a repeated search is served from it (the same
      * answer) when it is on, and no key is even made when it is off */
