@@ -91,6 +91,10 @@ xs_query *qry_term(struct qry *q, const char *term, size_t len, unsigned wqf)
  * twice the query's length gets half. About a title match's own weight. */
 #define TITLE_FIT_WEIGHT 40.0
 
+/* TITLEFIT over match (the title terms of a query n positions long): a
+ * title it covers whole gains TITLE_FIT_WEIGHT. NULL when match is. */
+static xs_query *title_fit(struct qry *q, xs_query *match, size_t n);
+
 /* A growing list of nodes that becomes one node of op. */
 struct nlist {
     xs_query **v;
@@ -455,21 +459,12 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         /* the run as the (near) whole title: 国家赔偿 is most of the title
          * 国家赔偿法, a little of 最高人民法院关于审理国家赔偿案件…的解释 */
         if (n >= 2 && n <= 64) {
-            xs_query *fit = qry_node(q, XS_Q_TITLEFIT, 1);
-            if (fit) {
-                char tt[80];
-                /* two characters: as a word of the title (开工 again) */
-                memcpy(tt, "SW", 2);
-                fit->kids[0] = n == 2 && nwords == 1
-                    ? qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1)
-                    : han_bigrams(q, "S", c, n);
-                fit->nkids = fit->kids[0] ? 1 : 0;
-                fit->slot = XS_SLOT_TITLELEN;
-                fit->window = (unsigned)n;
-                fit->factor = TITLE_FIT_WEIGHT;
-                if (fit->nkids)
-                    nl_add(&rank, fit);
-            }
+            char tt[80];
+            /* two characters: as a word of the title (开工 again) */
+            memcpy(tt, "SW", 2);
+            nl_add(&rank, title_fit(q, n == 2 && nwords == 1
+                                           ? qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1)
+                                           : han_bigrams(q, "S", c, n), n));
         }
     }
     if (rank.n)
@@ -979,7 +974,6 @@ static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
     uint32_t *c, *st, *en;
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, words = 0;
     struct nlist all = {0};
-    xs_query *fit = NULL;
     if (n == (size_t)-1)
         return NULL;
     while (i < n) {
@@ -1003,16 +997,23 @@ static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
         i = j;
     }
     free(c);
-    if (words && all.n == words && (fit = qry_node(q, XS_Q_TITLEFIT, 1))) {
-        fit->kids[0] = nl_make(q, &all, XS_Q_AND);
-        fit->nkids = 1;
-        fit->slot = XS_SLOT_TITLELEN;
-        fit->window = (unsigned)words;
-        fit->factor = TITLE_FIT_WEIGHT;
-        return fit;
-    }
+    if (words && all.n == words)
+        return title_fit(q, nl_make(q, &all, XS_Q_AND), words);
     free(all.v);
     return NULL;
+}
+
+static xs_query *title_fit(struct qry *q, xs_query *match, size_t n)
+{
+    xs_query *fit;
+    if (!match || !(fit = qry_node(q, XS_Q_TITLEFIT, 1)))
+        return NULL;
+    fit->kids[0] = match;
+    fit->nkids = 1;
+    fit->slot = XS_SLOT_TITLELEN;
+    fit->window = (unsigned)n;
+    fit->factor = TITLE_FIT_WEIGHT;
+    return fit;
 }
 
 static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,

@@ -57,9 +57,10 @@ struct known {
     int seen;
 };
 
-/* The ids a full run has written: its shards have no termlist, so a second
- * record with the same id cannot replace the first; it is reported and
- * skipped. Open addressing over malloc'd strings, grown at half full. */
+/* The ids a run has written: one document per id. A full run's shards have
+ * no termlist, so a second record with the same id cannot replace the
+ * first; in either kind of run it is reported and skipped (the first one
+ * read stays). Open addressing over malloc'd strings, grown at half full. */
 struct idset {
     char **v;
     size_t n, cap; /* cap: 0 or a power of two */
@@ -70,7 +71,7 @@ struct run {
     struct walk_list files;
     size_t next;            /* next file index (under mu) */
     pthread_mutex_t mu;     /* next, writer (incremental), known, ids, output */
-    struct idset ids;       /* full run: ids written */
+    struct idset ids;       /* ids written by this run */
     xs_writer *shared;      /* incremental: the one writer */
     struct known *known;    /* hash table over paths (incremental) */
     size_t nknown_slots;
@@ -280,7 +281,7 @@ static void process_file(struct worker *wk, const struct walk_file *f)
             reject(r, f->rel, "out of memory");
             goto out;
         }
-        if (wk->w) { /* a full run: one document per id */
+        {   /* one document per id */
             int added;
             pthread_mutex_lock(&r->mu);
             added = idset_add(&r->ids, id);

@@ -145,6 +145,11 @@ expect_eq "duplicate key: exit 0, the file added" "0 1 0 0 0 0" "$RC $(summary "
 check "duplicate key: the skipped record is reported with its file and id" \
     grep -q "skipped record 2 of 'gazette/dup.xml': its id 'gazette/dup.xml#A1'" "$TMP/tb4.err"
 expect_eq "duplicate key: two documents, one per id" 2 "$(delve_docs "$TMP/tb/dupdb")"
+printf '\n' >> "$TMP/tb/dup/gazette/dup.xml"
+idx "$TMP/tb5" --db "$TMP/tb/dupdb" "$TMP/tb/dup"
+check "duplicate key, incremental run: reported and skipped the same way" \
+    grep -q "skipped record 2 of 'gazette/dup.xml'" "$TMP/tb5.err"
+expect_eq "duplicate key, incremental run: still two documents" 2 "$(delve_docs "$TMP/tb/dupdb")"
 
 # ---- 3. --full beside a running searchd -----------------------------------
 echo "# 3. --full swap"

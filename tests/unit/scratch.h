@@ -1,6 +1,7 @@
 /* scratch.h - helpers of the unit tests that run searchd's handlers on an
  * index they build: a scratch folder under /tmp (made, then removed) and a
- * GET through api_handle. Include after check.h, in one file per program. */
+ * GET or POST through api_handle. Include after check.h, in one file per
+ * program. */
 #ifndef SCRATCH_H
 #define SCRATCH_H
 #include <stdio.h>
@@ -44,6 +45,30 @@ static inline json_t *scratch_get(struct worker *w, const char *path,
     rq.method = "GET";
     rq.path = path;
     rq.params = params;
+    api_handle(w, &rq, &out);
+    CHECK_INTEQ(out.status, 200);
+    if (out.body)
+        r = json_loadb(out.body, out.len, 0, &je);
+    free(out.body);
+    json_decref(params);
+    return r;
+}
+
+/* POST a UTF-8 text body to path through api_handle: the JSON answer (NULL
+ * if none); the status must be 200 (a CHECK). */
+static inline json_t *scratch_post(struct worker *w, const char *path,
+                                   const char *body)
+{
+    struct api_req rq = {0};
+    struct api_reply out = {0};
+    json_t *params = json_object(), *r = NULL;
+    json_error_t je;
+    rq.method = "POST";
+    rq.path = path;
+    rq.params = params;
+    rq.body = body;
+    rq.body_len = strlen(body);
+    rq.content_type = "text/plain; charset=utf-8";
     api_handle(w, &rq, &out);
     CHECK_INTEQ(out.status, 200);
     if (out.body)

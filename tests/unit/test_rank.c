@@ -241,19 +241,8 @@ int main(void)
     {
         static const char draft[] = "各供热单位：冬季供暖收费标准按照本市物价部门核定的价格执行，"
                                     "不得擅自提高收费标准，不得收取其他费用。";
-        struct api_req rq = {0};
-        struct api_reply out = {0};
-        json_t *params = json_object(), *hits;
-        json_error_t je;
-        rq.method = "POST";
-        rq.path = "/api/similar";
-        rq.params = params;
-        rq.body = draft;
-        rq.body_len = sizeof draft - 1;
-        rq.content_type = "text/plain; charset=utf-8";
-        api_handle(&w, &rq, &out);
-        CHECK_INTEQ(out.status, 200);
-        r = out.body ? json_loadb(out.body, out.len, 0, &je) : NULL;
+        json_t *hits;
+        r = scratch_post(&w, "/api/similar", draft);
         hits = json_object_get(r, "hits");
         CHECK(json_array_size(hits) >= 2);
         CHECK_STREQ(json_string_value(json_object_get(json_array_get(hits, 0), "id")),
@@ -262,8 +251,6 @@ int main(void)
                     "compilation-gx.txt");
         CHECK(json_real_value(json_object_get(json_array_get(hits, 1), "similarity")) > 0.99);
         json_decref(r);
-        free(out.body);
-        json_decref(params);
     }
 
     /* the answer cache: a repeated search is served from it (the same

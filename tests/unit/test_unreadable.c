@@ -105,29 +105,13 @@ int main(void)
     CHECK(h && !json_object_get(h, "snippet_html"));
     json_decref(r);
 
-    {   /* the duplicate check compares what it can read, and answers */
-        static const char draft[] = "The alpha text.";
-        struct api_req rq = {0};
-        struct api_reply out = {0};
-        json_t *params = json_object();
-        json_error_t je;
-        rq.method = "POST";
-        rq.path = "/api/similar";
-        rq.params = params;
-        rq.body = draft;
-        rq.body_len = sizeof draft - 1;
-        rq.content_type = "text/plain; charset=utf-8";
-        api_handle(&w, &rq, &out);
-        CHECK_INTEQ(out.status, 200);
-        r = out.body ? json_loadb(out.body, out.len, 0, &je) : NULL;
-        h = r ? hit(r, "good/a.html") : NULL;
-        CHECK(h != NULL);
-        CHECK(h && json_real_value(json_object_get(h, "similarity")) > 0.99);
-        CHECK(r && !hit(r, "bad/b.html"));
-        json_decref(r);
-        free(out.body);
-        json_decref(params);
-    }
+    /* the duplicate check compares what it can read, and answers */
+    r = scratch_post(&w, "/api/similar", "The alpha text.");
+    h = r ? hit(r, "good/a.html") : NULL;
+    CHECK(h != NULL);
+    CHECK(h && json_real_value(json_object_get(h, "similarity")) > 0.99);
+    CHECK(r && !hit(r, "bad/b.html"));
+    json_decref(r);
 
     worker_release(&w);
     scratch_remove(dir);
