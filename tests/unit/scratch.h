@@ -32,20 +32,16 @@ static inline void scratch_remove(const char *dir)
         fprintf(stderr, "cannot remove %s\n", dir);
 }
 
-/* GET path?k=v through api_handle: the JSON answer (NULL if none); the
- * status must be 200 (a CHECK). */
-static inline json_t *scratch_get(struct worker *w, const char *path,
-                                  const char *k, const char *v)
+/* rq through api_handle with params: the JSON answer (NULL if none); the
+ * status must be 200 (a CHECK). Takes params. */
+static inline json_t *scratch_call(struct worker *w, struct api_req *rq,
+                                   json_t *params)
 {
-    struct api_req rq = {0};
     struct api_reply out = {0};
-    json_t *params = json_object(), *r = NULL;
+    json_t *r = NULL;
     json_error_t je;
-    json_object_set_new(params, k, json_string(v));
-    rq.method = "GET";
-    rq.path = path;
-    rq.params = params;
-    api_handle(w, &rq, &out);
+    rq->params = params;
+    api_handle(w, rq, &out);
     CHECK_INTEQ(out.status, 200);
     if (out.body)
         r = json_loadb(out.body, out.len, 0, &je);
@@ -54,27 +50,28 @@ static inline json_t *scratch_get(struct worker *w, const char *path,
     return r;
 }
 
-/* POST a UTF-8 text body to path through api_handle: the JSON answer (NULL
- * if none); the status must be 200 (a CHECK). */
+/* GET path?k=v (see scratch_call). */
+static inline json_t *scratch_get(struct worker *w, const char *path,
+                                  const char *k, const char *v)
+{
+    struct api_req rq = {0};
+    json_t *params = json_object();
+    json_object_set_new(params, k, json_string(v));
+    rq.method = "GET";
+    rq.path = path;
+    return scratch_call(w, &rq, params);
+}
+
+/* POST a UTF-8 text body to path (see scratch_call). */
 static inline json_t *scratch_post(struct worker *w, const char *path,
                                    const char *body)
 {
     struct api_req rq = {0};
-    struct api_reply out = {0};
-    json_t *params = json_object(), *r = NULL;
-    json_error_t je;
     rq.method = "POST";
     rq.path = path;
-    rq.params = params;
     rq.body = body;
     rq.body_len = strlen(body);
     rq.content_type = "text/plain; charset=utf-8";
-    api_handle(w, &rq, &out);
-    CHECK_INTEQ(out.status, 200);
-    if (out.body)
-        r = json_loadb(out.body, out.len, 0, &je);
-    free(out.body);
-    json_decref(params);
-    return r;
+    return scratch_call(w, &rq, json_object());
 }
 #endif
