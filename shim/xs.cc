@@ -42,6 +42,9 @@ struct xs_writer {
     std::vector<Xapian::docid> dead;    /* sorted; pending included      */
     std::vector<Xapian::docid> dead_at; /* as at xs_writer_begin         */
     bool dead_dirty = false;
+    /* document data goes to XS_SLOT_DATA (schema 5), not the docdata
+     * table, which an index of schema 3 or 4 keeps using */
+    bool data_slot = true;
 };
 
 /* A facet slot's values by document, read once per revision: counting a
@@ -97,8 +100,19 @@ struct xs_hits {
     std::vector<std::vector<xs_facet_entry>> facets;
 };
 
+/* A stemmer and a memo of its recent answers: English text repeats its
+ * words, and Snowball costs ~2,000 instructions a word (5% of a full
+ * index) where a memo hit costs a hash. Direct-mapped, so its memory is
+ * fixed (XS_STEM_MEMO entries); a word longer than an entry's room is
+ * stemmed every time. */
+enum { XS_STEM_MEMO = 8192, XS_STEM_ROOM = 31 };
+struct xs_stem_memo {
+    unsigned char klen, vlen;   /* klen 0: empty */
+    char k[XS_STEM_ROOM], v[XS_STEM_ROOM];
+};
 struct xs_stem {
     Xapian::Stem stem;
+    std::vector<xs_stem_memo> memo;
 };
 
 /* The bytes of a C enum as an int: C callers may pass values outside the
@@ -263,7 +277,7 @@ static xs_rc xs_schema_check(const std::string &have, const char *path,
                              xs_err *err)
 {
     /* 3 is 4 with a termlist and so never a tombstone: still ours */
-    if (have == XS_SCHEMA_VERSION || have == "3")
+    if (have == XS_SCHEMA_VERSION || have == "4" || have == "3")
         return XS_OK;
     return xs_fail(err, XS_ESCHEMA,
                    "xs: '%s': index schema version %s, this program writes "
@@ -389,6 +403,8 @@ extern "C" xs_rc xs_writer_open(const char *path, int flags,
         } else if (xs_schema_check(schema, path, err) != XS_OK) {
             delete w;
             return XS_ESCHEMA;
+        } else {
+            w->data_slot = schema == XS_SCHEMA_VERSION;
         }
         *out = w;
         return xs_ok(err);
@@ -477,6 +493,21 @@ static bool xs_term_ok(const char *t)
     return t && *t && strlen(t) <= XS_MAX_TERM;
 }
 
+/* The document as this writer stores it: its data (kept in XS_SLOT_DATA
+ * by xs_doc_data) moves to the docdata table for an index of schema 3/4. */
+static const Xapian::Document &xs_doc_for(const xs_writer *w, const xs_doc *d)
+{
+    if (!w->data_slot) {
+        Xapian::Document doc = d->doc; /* a handle: the same document */
+        std::string v = doc.get_value(XS_SLOT_DATA);
+        if (!v.empty()) {
+            doc.set_data(v);
+            doc.remove_value(XS_SLOT_DATA);
+        }
+    }
+    return d->doc;
+}
+
 extern "C" xs_rc xs_writer_replace(xs_writer *w, const char *idterm,
                                    const xs_doc *doc, xs_err *err) noexcept
 {
@@ -489,9 +520,9 @@ extern "C" xs_rc xs_writer_replace(xs_writer *w, const char *idterm,
         xs_test_point();
         if (w->tomb) {
             xs_tombstone_term(w, idterm);
-            w->db.add_document(doc->doc);
+            w->db.add_document(xs_doc_for(w, doc));
         } else {
-            w->db.replace_document(idterm, doc->doc);
+            w->db.replace_document(idterm, xs_doc_for(w, doc));
         }
         return xs_ok(err);
     } catch (...) {
@@ -507,7 +538,7 @@ extern "C" xs_rc xs_writer_add(xs_writer *w, const xs_doc *doc,
                        !w ? "writer" : "document");
     try {
         xs_test_point();
-        w->db.add_document(doc->doc);
+        w->db.add_document(xs_doc_for(w, doc));
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot add document", nullptr);
@@ -794,8 +825,13 @@ extern "C" xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len,
                        !d ? "document" : "data");
     try {
         xs_test_point();
-        d->doc.set_data(std::string(data ? static_cast<const char *>(data)
-                                         : "", len));
+        /* a value, not Document::set_data(): Xapian 1.4 tries to deflate
+         * every docdata entry again, at each add and again at compaction,
+         * and our data is deflated already (xs_writer_* move it back to
+         * the docdata table for an index of schema 3 or 4) */
+        d->doc.add_value(XS_SLOT_DATA,
+                         std::string(data ? static_cast<const char *>(data)
+                                          : "", len));
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot set data", nullptr);
@@ -803,6 +839,13 @@ extern "C" xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len,
 }
 
 /* ---- read side ------------------------------------------------------ */
+
+/* A document's data: XS_SLOT_DATA, or the docdata table of schema 3/4. */
+static std::string xs_data_of(const Xapian::Document &doc)
+{
+    std::string v = doc.get_value(XS_SLOT_DATA);
+    return v.empty() ? doc.get_data() : v;
+}
 
 /* "tcp:HOST:PORT" (HOST may be [v6]) -> host, port; false when malformed. */
 static bool xs_parse_tcp(const char *p, std::string &host, unsigned &port)
@@ -1723,7 +1766,7 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
                 continue;
             Xapian::Document doc = r->db.get_document(pg.first);
             if (o->want_data)
-                hit.data = doc.get_data();
+                hit.data = xs_data_of(doc);
             if (o->nvalues) { /* slot by slot: no termlist needed */
                 hit.values.resize(o->nvalues);
                 for (unsigned s = 0; s < o->nvalues; s++)
@@ -1878,7 +1921,7 @@ extern "C" xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
             return xs_fail(err, XS_ENOTFOUND, "xs: no document '%s'",
                            idterm);
         Xapian::Document doc = r->db.get_document(*p);
-        std::string s = doc.get_data();
+        std::string s = xs_data_of(doc);
         d = xs_dup(s);
         if (vals) {
             v = static_cast<char **>(calloc(XS_NSLOTS, sizeof(char *)));
@@ -1916,7 +1959,7 @@ extern "C" xs_rc xs_stem_new(const char *lang, xs_stem **out,
                        !lang ? "language" : "out");
     try {
         xs_test_point();
-        *out = new xs_stem{Xapian::Stem(lang)};
+        *out = new xs_stem{Xapian::Stem(lang), std::vector<xs_stem_memo>(XS_STEM_MEMO)};
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot create stemmer", lang);
@@ -1933,6 +1976,20 @@ extern "C" size_t xs_stem_word(xs_stem *s, const char *word, size_t len,
 {
     if (!s || !word || !out || cap == 0 || len == 0)
         return 0;
+    xs_stem_memo *m = nullptr;
+    if (len <= XS_STEM_ROOM && !s->memo.empty()) {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)word[i]) * 16777619u;
+        m = &s->memo[h % XS_STEM_MEMO];
+        if (m->klen == len && !memcmp(m->k, word, len)) {
+            if (m->vlen + 1u > cap)
+                return 0;
+            memcpy(out, m->v, m->vlen);
+            out[m->vlen] = 0;
+            return m->vlen;
+        }
+    }
     try {
         xs_test_point();
         std::string st = s->stem(std::string(word, len));
@@ -1940,6 +1997,12 @@ extern "C" size_t xs_stem_word(xs_stem *s, const char *word, size_t len,
             return 0;
         memcpy(out, st.data(), st.size());
         out[st.size()] = 0;
+        if (m && st.size() <= XS_STEM_ROOM) {
+            m->klen = (unsigned char)len;
+            memcpy(m->k, word, len);
+            m->vlen = (unsigned char)st.size();
+            memcpy(m->v, st.data(), st.size());
+        }
         return st.size();
     } catch (...) {
         return 0;

@@ -2,7 +2,7 @@
  * behind it is shim/xs.cc; no exception ever crosses this boundary. Used by
  * the indexer (write side), searchd (read side) and analysis (stemmer).
  *
- * ======================== THE INDEX SCHEMA (version 4) ========================
+ * ======================== THE INDEX SCHEMA (version 5) ========================
  * Every term is made by the analyzer (analysis/ana.h) with one rule: a term
  * with a prefix is PREFIX + value for content prefixes (one capital letter:
  * S, Z, W, T) and PREFIX + ':' + value for boolean prefixes (two or more
@@ -51,6 +51,16 @@
  *     8 XS_SLOT_TITLELEN the title's length in positions (Han characters and
  *                        Latin words, a punctuation hole each), decimal:
  *                        how much of the title a query covers (XS_Q_TITLEFIT)
+ *     9 XS_SLOT_DATA     the document data below (not in XS_NSLOTS: read it
+ *                        with xs_hits_data / xs_reader_get). Schema 5 keeps
+ *                        it here, not in Xapian's docdata table, because
+ *                        Xapian 1.4 tries to deflate every docdata entry
+ *                        again, when it is added and again when compacted:
+ *                        5% of a full run's CPU, and most of the final
+ *                        compaction, spent failing to shrink deflated bytes.
+ *                        Schema 3 and 4 indexes keep their data in the
+ *                        docdata table, and a writer adding to one keeps
+ *                        it there; readers take either
  *   document data
  *     zlib (deflate, zlib header) of: a fields line, a newline, then the
  *     extracted text as it is (UTF-8). The fields line is 0x1E followed by
@@ -76,7 +86,8 @@
  *   user metadata
  *     "schema"  XS_SCHEMA_VERSION: a reader or writer meeting another value
  *               refuses the index with XS_ESCHEMA ("rebuild with --full");
- *               "3" (same terms, always a termlist) is still read
+ *               "4" (data in the docdata table) and "3" (the same, always
+ *               a termlist) are still read and written
  *     "last_run" ISO time of the last committed indexer run
  *     "dead"    tombstones: docids (decimal, space-separated, ascending) of
  *               deleted documents of an index without a termlist
@@ -98,8 +109,9 @@ extern "C" {
 #define XS_NOEXCEPT
 #endif
 
-/* "3" (the same without tombstones) is still read */
-#define XS_SCHEMA_VERSION "4"
+/* "4" (data in the docdata table) and "3" (the same without tombstones)
+ * are still read and written */
+#define XS_SCHEMA_VERSION "5"
 enum xs_slot {
     XS_SLOT_DATE = 0,
     XS_SLOT_YEAR = 1,
@@ -110,7 +122,8 @@ enum xs_slot {
     XS_SLOT_ID = 6,
     XS_SLOT_DATEASC = 7,
     XS_SLOT_TITLELEN = 8,
-    XS_NSLOTS = 9
+    XS_NSLOTS = 9,      /* the catalogue slots: 0 .. XS_NSLOTS-1 */
+    XS_SLOT_DATA = 9    /* the document data (schema 5) */
 };
 #define XS_MAX_TERM 245 /* Xapian's limit on a term's bytes */
 

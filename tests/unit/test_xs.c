@@ -435,6 +435,72 @@ static void test_schema(void)
     xs_reader_close(r);
 }
 
+/* Schema 5 keeps a document's data in XS_SLOT_DATA; an index of schema 4
+ * keeps it in the docdata table, also for documents added later, and
+ * readers take both. */
+static void data_of(xs_reader *r, const char *idterm, char **data, char **slot)
+{
+    xs_query q = qterm(idterm);
+    xs_search_opts o = opts_for(&q);
+    xs_hits *h = NULL;
+    xs_err err;
+    size_t len;
+    *data = *slot = NULL;
+    o.want_data = 1;
+    if (xs_search(r, &o, &h, &err) != XS_OK || xs_hits_count(h) != 1) {
+        xs_hits_free(h);
+        return;
+    }
+    *data = strdup(xs_hits_data(h, 0, &len));
+    if (xs_reader_value(r, xs_hits_docid(h, 0), XS_SLOT_DATA, slot, &err) != XS_OK)
+        *slot = NULL;
+    xs_hits_free(h);
+}
+
+static void test_data_slot(void)
+{
+    const char *db = path_in("dataslot.db");
+    xs_writer *w = NULL;
+    xs_reader *r = NULL;
+    xs_doc *d = NULL;
+    xs_err err;
+    char *data = NULL, *slot = NULL, *got = NULL;
+    CHECK_INTEQ(build_db(db, ""), 0);
+    /* the same index as if written by schema 4, then a document added */
+    CHECK_INTEQ(xs_writer_open(db, 0, 0, &w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_set_meta(w, "schema", "4", &err), XS_OK);
+    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_open(db, 0, 0, &w, &err), XS_OK);
+    CHECK_INTEQ(xs_doc_new(&d, &err), XS_OK);
+    CHECK_INTEQ(xs_doc_term(d, "Q:old1", 6, 0, &err), XS_OK);
+    CHECK_INTEQ(xs_doc_data(d, "old data", 8, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_replace(w, "Q:old1", d, &err), XS_OK);
+    xs_doc_free(d);
+    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+
+    CHECK_INTEQ(xs_reader_open(db, &r, &err), XS_OK);
+    data_of(r, "Q:a1", &data, &slot);   /* written as schema 5 */
+    CHECK_STREQ(data, "doc a1");
+    CHECK_STREQ(slot, "doc a1");
+    free(data);
+    free(slot);
+    data_of(r, "Q:old1", &data, &slot); /* written as schema 4 */
+    CHECK_STREQ(data, "old data");
+    CHECK_STREQ(slot, "");
+    free(data);
+    free(slot);
+    CHECK_INTEQ(xs_reader_get(r, "Q:old1", &got, NULL, NULL, &err), XS_OK);
+    CHECK_STREQ(got, "old data");
+    free(got);
+    CHECK_INTEQ(xs_reader_get(r, "Q:a2", &got, NULL, NULL, &err), XS_OK);
+    CHECK_STREQ(got, "doc a2");
+    free(got);
+    xs_reader_close(r);
+    rmtree(db);
+}
+
 static void test_reader_basic(const char *db)
 {
     xs_reader *r = NULL;
@@ -1785,6 +1851,7 @@ int main(void)
     test_docs();
     test_writer();
     test_schema();
+    test_data_slot();
     const char *db = path_in("main.db");
     test_reader_basic(db);
     xs_reader *r = NULL;
