@@ -844,7 +844,9 @@ extern "C" xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len,
 static std::string xs_data_of(const Xapian::Document &doc)
 {
     std::string v = doc.get_value(XS_SLOT_DATA);
-    return v.empty() ? doc.get_data() : v;
+    if (v.empty())
+        return doc.get_data();
+    return v; /* moved, not copied (a conditional expression would copy) */
 }
 
 /* "tcp:HOST:PORT" (HOST may be [v6]) -> host, port; false when malformed. */
