@@ -1006,7 +1006,7 @@ static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
 static xs_query *title_fit(struct qry *q, xs_query *match, size_t n)
 {
     xs_query *fit;
-    if (!match || !(fit = qry_node(q, XS_Q_TITLEFIT, 1)))
+    if (!match || !n || !(fit = qry_node(q, XS_Q_TITLEFIT, 1)))
         return NULL;
     fit->kids[0] = match;
     fit->nkids = 1;
@@ -1014,6 +1014,29 @@ static xs_query *title_fit(struct qry *q, xs_query *match, size_t n)
     fit->window = (unsigned)n;
     fit->factor = TITLE_FIT_WEIGHT;
     return fit;
+}
+
+/* The positions a run of words takes in the index: one per Latin word or
+ * number and one per Han character (what XS_SLOT_TITLELEN counts). */
+static size_t run_positions(const char *s, size_t len)
+{
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, np = 0;
+    if (n == (size_t)-1)
+        return 0;
+    while (i < n) {
+        size_t j = i + 1;
+        if (is_han(c[i])) {
+            np++;
+        } else if (ana_is_alnum(c[i])) {
+            while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
+                j++;
+            np++;
+        }
+        i = j;
+    }
+    free(c);
+    return np;
 }
 
 static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,
@@ -1028,6 +1051,14 @@ static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,
         /* Han: bigrams, no positions, on every match; else a phrase,
          * checked on the best matches only */
         nl_add(pos ? &ps->rescore : l, x);
+        /* Latin words met as this phrase in a title, not just all in it
+         * (a Han run's title bigrams count as together already): the act
+         * named before the acts quoting its name, by the share of the
+         * title the phrase is */
+        if (pos)
+            nl_add(&ps->rescore, title_fit(ps->q, rank_phrase(ps->q, "S", a,
+                                           (size_t)(b - a), NULL),
+                                           run_positions(a, (size_t)(b - a))));
     }
 }
 

@@ -64,6 +64,17 @@ static const struct tdoc docs[] = {
      "2021-02-01",
      "The freedom of information act officer handled freedom of information "
      "requests for the freedom of information act register."},
+    /* a proclamation, and later ones whose titles hold the same words
+     * apart and whose texts quote its name: its name typed without the
+     * last word finds it first */
+    {"proc.txt", "Proclamation of a State of Emergency", "1999-12-14",
+     "The Mayor proclaims that a state of emergency exists in the city."},
+    {"proc-ext1.txt", "Proclamation Extending a State of Emergency", "2014-05-21",
+     "The Proclamation of a State of Emergency of 1999 is extended. Under the "
+     "Proclamation of a State of Emergency the orders remain in force."},
+    {"proc-ext2.txt", "Proclamation Extending a State of Emergency", "2014-06-20",
+     "The Proclamation of a State of Emergency of 1999 is extended again. The "
+     "Proclamation of a State of Emergency stays in force for thirty days."},
     /* a notice, and a compilation quoting it whole that says its words
      * more often: a draft of the notice finds the notice first */
     {"notice-gx.txt", "关于冬季供暖收费的通知", "2019-11-01",
@@ -234,6 +245,10 @@ int main(void)
     r = search(&w, "freedom of information act");
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 3);
     CHECK_INTEQ(rank_of(r, "act.txt"), 0);
+    json_decref(r);
+    r = search(&w, "proclamation of a state of");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 3);
+    CHECK_INTEQ(rank_of(r, "proc.txt"), 0);
     json_decref(r);
 
     /* the duplicate check: both hold the whole draft; the notice itself
