@@ -8,6 +8,7 @@
 #include "searchd/snippet.h"
 #include "analysis/fold.h"
 #include "common/buf.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +17,7 @@
 
 struct span {
     size_t a, b; /* [a, b) in folded code points */
+    uint64_t hl; /* which highlight strings it is (bit h % 64) */
 };
 
 static int cmp_span(const void *x, const void *y)
@@ -64,7 +66,7 @@ struct spans {
     size_t n, cap;
 };
 
-static void sp_add(struct spans *s, size_t a, size_t b)
+static void sp_add(struct spans *s, size_t a, size_t b, uint64_t hl)
 {
     if (s->n == s->cap) {
         size_t nc = s->cap ? s->cap * 2 : 32;
@@ -76,6 +78,7 @@ static void sp_add(struct spans *s, size_t a, size_t b)
     }
     s->v[s->n].a = a;
     s->v[s->n].b = b;
+    s->v[s->n].hl = hl;
     s->n++;
 }
 
@@ -96,7 +99,7 @@ static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
             continue;
         for (i = 0; i + un <= n; i++) {
             if (c[i] == uc[0] && !memcmp(c + i, uc, un * sizeof *uc)) {
-                sp_add(out, i, i + un);
+                sp_add(out, i, i + un, (uint64_t)1 << (h % 64));
             }
         }
     }
@@ -122,7 +125,7 @@ static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
             for (h = 0; h < q->nhl; h++) {
                 const struct qry_hl *u = &q->hl[h];
                 if (u->kind == QHL_LATIN && u->len == wl && !memcmp(u->s, w, wl)) {
-                    sp_add(out, i, j);
+                    sp_add(out, i, j, (uint64_t)1 << (h % 64));
                     break;
                 }
                 /* stems are (nearly always) prefixes of their words:
@@ -134,7 +137,9 @@ static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
                         stemmed = 1;
                     }
                     if (sl == u->len && !memcmp(st, u->s, sl)) {
-                        sp_add(out, i, j);
+                        /* the same query word as its unstemmed form */
+                        size_t g = h && q->hl[h - 1].kind == QHL_LATIN ? h - 1 : h;
+                        sp_add(out, i, j, (uint64_t)1 << (g % 64));
                         break;
                     }
                 }
@@ -150,6 +155,7 @@ static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
             if (m && out->v[i].a <= out->v[m - 1].b) {
                 if (out->v[i].b > out->v[m - 1].b)
                     out->v[m - 1].b = out->v[i].b;
+                out->v[m - 1].hl |= out->v[i].hl;
             } else {
                 out->v[m++] = out->v[i];
             }
@@ -371,7 +377,7 @@ static char *snip_window(const char *text, size_t len, size_t full,
                          size_t width, int *found)
 {
     uint32_t *c, *st, *en;
-    size_t n, i, best = 0, bestc = 0, bestw = 0, from, to, k;
+    size_t n, i, best = 0, bestc = 0, bestw = 0, bestd = 0, from, to, k;
     struct spans sp = {0};
     struct buf b;
     buf_init(&b, 0);
@@ -386,15 +392,21 @@ static char *snip_window(const char *text, size_t len, size_t full,
     if (n == (size_t)-1)
         return NULL;
     *found = sp.n > 0;
-    /* the window holding the most distinct matches (ties: more marked
-     * characters, then the earliest) */
+    /* the window holding the most of the query: the most distinct
+     * highlight strings (a phrase whole before its words apart), then the
+     * most matches, then more marked characters, then the earliest */
     for (i = 0; i < sp.n; i++) {
-        size_t cnt = 0, w = 0;
+        size_t cnt = 0, w = 0, d;
+        uint64_t seen = 0;
         for (k = i; k < sp.n && sp.v[k].b <= sp.v[i].a + width; k++) {
             cnt++;
             w += sp.v[k].b - sp.v[k].a;
+            seen |= sp.v[k].hl;
         }
-        if (cnt > bestc || (cnt == bestc && w > bestw)) {
+        d = (size_t)__builtin_popcountll(seen);
+        if (d > bestd || (d == bestd && (cnt > bestc ||
+                                         (cnt == bestc && w > bestw)))) {
+            bestd = d;
             bestc = cnt;
             bestw = w;
             best = i;

@@ -272,6 +272,24 @@ static void test_snip_prefix(void)
         free(t4);
     }
 
+    /* the passage holding the query whole beats one holding its words
+     * apart more often */
+    {
+        char t6[2048];
+        size_t i;
+        strcpy(t6, "推进公开平台建设，依申请公开办理台账。");
+        for (i = 0; i < 40; i++)
+            strcat(t6, "天气晴朗。");
+        strcat(t6, "做好政府信息公开工作。");
+        for (i = 0; i < 40; i++)
+            strcat(t6, "天气晴朗。");
+        CHECK_INTEQ(qry_parse(&p, "信息公开", strlen("信息公开"), &q, &e), 0);
+        s = snip_best(t6, strlen(t6), strlen(t6), 0, &q, p.ana.stem, 110, &more);
+        CHECK(has(s, "政府<mark>信息公开</mark>工作"));
+        free(s);
+        qry_release(&q);
+    }
+
     /* no query: the start of a prefix will do */
     s = snip_best(text, 3000, SIZE_MAX, 0, NULL, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
@@ -283,6 +301,10 @@ static void test_snip_prefix(void)
 
 int main(void)
 {
+    struct err e;
+    /* the dictionary, as in searchd: a query's words are highlight
+     * strings of their own (信息公开 -> 信息, 公开, 信息公开) */
+    CHECK_INTEQ(ana_global_init(&e), 0);
     test_pieces();
     test_snip_prefix();
     return check_done();
