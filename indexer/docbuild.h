@@ -9,6 +9,14 @@
 #include "indexer/extract.h"
 #include "shim/xs.h"
 
+/* What a file becomes in the index: its text, fields and terms. Bump it
+ * with any change to reading, decoding, parsing, the profiles or the
+ * analyzer that changes that for some file: an index written under another
+ * value (or none: written before it existed) is rebuilt in full by the next
+ * run, since incremental runs skip unchanged files and would keep their old
+ * form. Kept in the index's "content" metadata by --full runs. */
+#define INDEX_CONTENT_VERSION "2026-11-28"
+
 /* id: the API id; relpath: the source file; filestate: "size mtime hash
  * relpath" for XS_SLOT_FILE. *out is a new document (xs_doc_free it).
  * *textbytes gets the extracted text size. 0 or -1 with e set. */

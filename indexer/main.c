@@ -573,6 +573,22 @@ static int run_incremental(struct run *r, const char *genpath, size_t *deleted,
                 genpath, xe.msg);
         return -1;
     }
+    {   /* written by another extraction or analysis: rebuild (1 = do) */
+        char *have = NULL;
+        if (xs_writer_get_meta(r->shared, "content", &have, &xe) == XS_OK &&
+            strcmp(have, INDEX_CONTENT_VERSION) != 0) {
+            if (!r->o.quiet)
+                fprintf(stderr, "indexer: the index was written by an "
+                        "indexer that reads files differently (content "
+                        "version %s, this one %s): rebuilding it in full\n",
+                        *have ? have : "(none)", INDEX_CONTENT_VERSION);
+            free(have);
+            xs_writer_close(r->shared, NULL);
+            r->shared = NULL;
+            return 1;
+        }
+        free(have);
+    }
     {   /* tombstones past a fifth of the index: rebuild it (1 = do) */
         size_t live = 0, dead = xs_writer_dead(r->shared);
         if (xs_writer_doccount(r->shared, &live, &xe) == XS_OK &&
@@ -678,6 +694,8 @@ static int run_full(struct run *r, const char *db, int oldgen, struct err *e)
     iso_now(ts, sizeof ts);
     for (i = 0; i < n; i++) {
         if (xs_writer_set_meta(wk[i].w, "last_run", ts, &xe) != XS_OK ||
+            xs_writer_set_meta(wk[i].w, "content", INDEX_CONTENT_VERSION,
+                               &xe) != XS_OK ||
             xs_writer_commit(wk[i].w, &xe) != XS_OK) {
             err_set(e, -1, "cannot commit '%s': %s", shards[i], xe.msg);
             goto fail;

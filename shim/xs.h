@@ -89,6 +89,9 @@
  *               "4" (data in the docdata table) and "3" (the same, always
  *               a termlist) are still read and written
  *     "last_run" ISO time of the last committed indexer run
+ *     "content" the indexer's INDEX_CONTENT_VERSION (indexer/docbuild.h) at
+ *               the --full run that wrote the index: an incremental run
+ *               meeting another value (or none) rebuilds in full instead
  *     "dead"    tombstones: docids (decimal, space-separated, ascending) of
  *               deleted documents of an index without a termlist
  * ============================================================================

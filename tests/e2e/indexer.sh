@@ -131,6 +131,23 @@ check "the rebuild is a new generation ($TG0 -> $TG1) without tombstones" \
     test "$TG1" != "$TG0" -a -z "$(xapian-metadata get "$TMP/tb/db/$TG1" dead)"
 expect_eq "the rebuilt index holds the 4 documents" 4 "$(delve_docs "$TMP/tb/db")"
 
+# ---- 2c. an index written by another extraction: rebuilt in full ----------
+echo "# 2c. rebuild when the content version differs"
+TG1=$(gen "$TMP/tb/db")
+"$BUILD/tools/setmeta" "$TMP/tb/db/$TG1" content 0
+idx "$TMP/tb4" --db "$TMP/tb/db" "$TMP/tb/docs"
+expect_eq "content version 0: the next run rebuilds (exit 0, 4 added)" \
+    "0 4 0 0 0 0" "$RC $(summary "$TMP/tb4")"
+check "the rebuild says why" grep -q "reads files differently" "$TMP/tb4.err"
+TG2=$(gen "$TMP/tb/db")
+cv=$(sed -n 's/^#define INDEX_CONTENT_VERSION "\(.*\)"/\1/p' indexer/docbuild.h)
+check "the rebuild is a new generation ($TG1 -> $TG2) of content version $cv" \
+    test "$TG2" != "$TG1" -a -n "$cv" -a \
+    "$(xapian-metadata get "$TMP/tb/db/$TG2" content)" = "$cv"
+idx "$TMP/tb5" --db "$TMP/tb/db" "$TMP/tb/docs"
+expect_eq "the run after it is incremental again (4 unchanged)" \
+    "0 0 0 0 4 0" "$RC $(summary "$TMP/tb5")"
+
 # two records of one file with the same key: a full run's shards have no
 # termlist to replace one by the other; the later is reported and skipped
 mkdir -p "$TMP/tb/dup/gazette"
