@@ -494,7 +494,10 @@ static bool xs_term_ok(const char *t)
 }
 
 /* The document as this writer stores it: its data (kept in XS_SLOT_DATA
- * by xs_doc_data) moves to the docdata table for an index of schema 3/4. */
+ * by xs_doc_data) moves to the docdata table for an index of schema 3/4.
+ * The move changes the caller's document too (a Xapian::Document is a
+ * handle); adding it anywhere after that is still right, since readers
+ * take the data from either place (xs_data_of). */
 static const Xapian::Document &xs_doc_for(const xs_writer *w, const xs_doc *d)
 {
     if (!w->data_slot) {

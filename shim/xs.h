@@ -69,7 +69,7 @@
  *     written as a space): a result page splits it, no JSON parse. Indexes
  *     written before it have a JSON object there ({"id","title",...}); the
  *     readers take both (indexer/docbuild.h: docdata_open). A result page
- *     inflates only the text's first KB unless its snippet lies further
+ *     inflates only the text's first 2 KB unless its snippet lies further
  *   tables
  *     A --full run writes no termlist table (shards opened XS_NOTERMLIST,
  *     merged by xs_compact with XS_COMPACT_NO_TERMLIST): 64 of 277 MB on

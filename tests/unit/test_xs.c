@@ -1677,6 +1677,48 @@ static void test_remote(void)
     CHECK(r == NULL);
 }
 
+/* The stemmer remembers recent answers in a table smaller than this many
+ * words: whatever it keeps or evicts, a word's stem is the same in
+ * whatever order the words come (forwards, backwards, twice). */
+static void test_stem_memo(void)
+{
+    enum { NW = 20000 };
+    static char stem1[NW][40];
+    xs_stem *a = NULL, *b = NULL;
+    xs_err err;
+    char w[40], out[64];
+    size_t i, bad = 0, changed = 0;
+    CHECK_INTEQ(xs_stem_new("english", &a, &err), XS_OK);
+    CHECK_INTEQ(xs_stem_new("english", &b, &err), XS_OK);
+    if (!a || !b)
+        return;
+    for (i = 0; i < NW; i++) { /* made-up words ending as English ones do */
+        snprintf(w, sizeof w, "%s%zx%s", i % 2 ? "walk" : "nation", i,
+                 i % 3 == 0 ? "ing" : i % 3 == 1 ? "ations" : "ed");
+        if (!xs_stem_word(a, w, strlen(w), stem1[i], sizeof stem1[i]))
+            bad++;
+        else if (strcmp(stem1[i], w) != 0)
+            changed++;
+    }
+    CHECK_INTEQ(bad, 0);
+    CHECK(changed > NW / 2); /* the endings were stemmed off */
+    for (i = NW; i-- > 0;) {
+        snprintf(w, sizeof w, "%s%zx%s", i % 2 ? "walk" : "nation", i,
+                 i % 3 == 0 ? "ing" : i % 3 == 1 ? "ations" : "ed");
+        out[0] = 0;
+        xs_stem_word(b, w, strlen(w), out, sizeof out);
+        if (strcmp(out, stem1[i]) != 0)
+            bad++;
+        out[0] = 0;
+        xs_stem_word(a, w, strlen(w), out, sizeof out);
+        if (strcmp(out, stem1[i]) != 0)
+            bad++;
+    }
+    CHECK_INTEQ(bad, 0);
+    xs_stem_free(a);
+    xs_stem_free(b);
+}
+
 static void test_stem(void)
 {
     xs_stem *s = (xs_stem *)&s;
@@ -1704,6 +1746,7 @@ static void test_stem(void)
     CHECK_INTEQ(xs_stem_new("none", &s, &err), XS_OK);
     CHECK_INTEQ(xs_stem_word(s, "running", 7, out, sizeof out), 7);
     xs_stem_free(s);
+    test_stem_memo();
 }
 
 /* Every exception kind through the hook, then every entry point once. */
