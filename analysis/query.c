@@ -358,6 +358,27 @@ static size_t variants(struct qp *p, struct qry *q, const char *orig,
     return nv;
 }
 
+/* Characters the dictionary leaves alone, side by side, are one unknown
+ * word (a name: 新北 = 新|北, 台积电 = 台|积|电): it must occur as typed,
+ * not as its characters anywhere in the document. A lone character
+ * between words (的, 和, 法 in 个人所得税|法) stays a word of its own.
+ * Returns the new count; sub-words keep their places. */
+static size_t join_lone_chars(struct seg_word *w, size_t nw)
+{
+    size_t i, o = 0;
+    int open = 0; /* w[o-1] is a lone character or a join of them */
+    for (i = 0; i < nw; i++) {
+        int lone = !w[i].sub && w[i].end - w[i].start == 1;
+        if (lone && open && w[o - 1].end == w[i].start) {
+            w[o - 1].end = w[i].end;
+            continue;
+        }
+        w[o++] = w[i];
+        open = lone;
+    }
+    return o;
+}
+
 /* An unquoted Han run (folded cps c[0..n), original bytes via st/en). */
 static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
                            const char *orig, const uint32_t *c,
@@ -373,7 +394,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
 
     if (!w)
         return NULL;
-    nw = seg_run(c, n, w, 2 * n + 8);
+    nw = join_lone_chars(w, seg_run(c, n, w, 2 * n + 8));
     for (k = 0; k < nw; k++) {
         size_t len = w[k].end - w[k].start, nv, j;
         const uint32_t *wc = c + w[k].start;
@@ -411,7 +432,11 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             memcpy(t + pl, "W", 1);
             /* words as words outrank the same characters met by accident
              * (开工 in 开工建设, not in 公开工作) */
-            wq = scale(q, qry_term(q, t, pl + 1 + enc_cps(wc, len, t + pl + 1), 1), 3.0);
+            size_t tl = enc_cps(wc, len, t + pl + 1);
+            /* an unknown word (lone characters joined) has no W term */
+            wq = seg_is_word(t + pl + 1, tl)
+                     ? scale(q, qry_term(q, t, pl + 1 + tl, 1), 3.0)
+                     : NULL;
             /* a longer word a document segments otherwise (国家赔偿 in
              * 国家|赔偿法): its dictionary words inside count instead,
              * the better of the two (not both) */
@@ -442,11 +467,12 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     if (!title_only) {
         /* title matches: a one-word run as a word of the title (开工 in
          * 开工建设, not in 公开工作), a longer run as typed */
-        if (nwords == 1 && n >= 2 && n <= 16) {
-            char tt[80];
-            xs_query *sw;
-            memcpy(tt, "SW", 2);
-            sw = qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1);
+        char tt[80];
+        size_t tl = n >= 2 && n <= 16 ? enc_cps(c, n, tt + 2) : 0;
+        int known = nwords == 1 && tl && seg_is_word(tt + 2, tl);
+        memcpy(tt, "SW", 2);
+        if (known) {
+            xs_query *sw = qry_term(q, tt, 2 + tl, 1);
             /* three characters or more met together in a title are the
              * word, however the title was segmented (国家赔偿 in
              * 国家赔偿法, segmented 国家|赔偿法) */
@@ -458,14 +484,9 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         }
         /* the run as the (near) whole title: 国家赔偿 is most of the title
          * 国家赔偿法, a little of 最高人民法院关于审理国家赔偿案件…的解释 */
-        if (n >= 2 && n <= 64) {
-            char tt[80];
-            /* two characters: as a word of the title (开工 again) */
-            memcpy(tt, "SW", 2);
-            nl_add(&rank, title_fit(q, n == 2 && nwords == 1
-                                           ? qry_term(q, tt, 2 + enc_cps(c, n, tt + 2), 1)
-                                           : han_bigrams(q, "S", c, n), n));
-        }
+        if (n >= 2 && n <= 64) /* two characters: as a word of the title (开工 again) */
+            nl_add(&rank, title_fit(q, n == 2 && known ? qry_term(q, tt, 2 + tl, 1)
+                                                       : han_bigrams(q, "S", c, n), n));
     }
     if (rank.n)
         res = binary(q, XS_Q_AND_MAYBE, res, nl_make(q, &rank, XS_Q_OR));

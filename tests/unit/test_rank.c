@@ -12,6 +12,8 @@
  *    documents whose longer titles merely contain it and whose texts use
  *    it more often, also when the title segments it otherwise (国家赔偿
  *    in 国家|赔偿法) or opens with the state's name (XS_Q_TITLEFIT);
+ *  - characters the dictionary leaves alone, typed side by side (an
+ *    unknown name), match only side by side;
  *  - a repeated search is answered from the cache when it is on. */
 #include "tests/unit/check.h"
 #include "indexer/docbuild.h"
@@ -99,6 +101,12 @@ static const struct tdoc docs[] = {
      "2020-05-01",
      "各地要做好国家赔偿工作，国家赔偿案件及时立案，国家赔偿金及时支付，"
      "国家赔偿决定及时执行。" FILL FILL FILL},
+    /* a name the dictionary does not know (新北 = 新|北), and a text with
+     * its two characters apart */
+    {"xinbei.txt", "新北市公共运输处组织规程", "2015-01-01",
+     "新北市公共运输处掌理本市公共运输事项。"},
+    {"scatter.txt", "关于北方地区冬季清洁取暖的通知", "2017-12-01",
+     "推进新能源利用，做好北方地区冬季清洁取暖工作。"},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define NFILLER 30
@@ -237,6 +245,15 @@ int main(void)
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 4);
     CHECK(rank_of(r, "law.txt") < 2);
     CHECK(rank_of(r, "law-tw.txt") < 2);
+    json_decref(r);
+    /* an unknown name is found as typed, not as its characters anywhere
+     * in a document (query.c: join_lone_chars) */
+    r = search(&w, "新北");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
+    CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
+    json_decref(r);
+    r = search(&w, "新北 取暖");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 0);
     json_decref(r);
     r = search(&w, "國家賠償");
     CHECK(rank_of(r, "law.txt") < 2);
