@@ -539,18 +539,6 @@ static char *dup_or_null(const char *s)
     return s ? xstr_trim(s, strlen(s)) : NULL;
 }
 
-/* Text of the info block of a LawRefBook-style Markdown file (the lines
- * before "<!-- INFO END -->"), or NULL. */
-static const char *md_info_end(const char *t, size_t n)
-{
-    size_t lim = n < 8192 ? n : 8192, i;
-    static const char mark[] = "<!-- INFO END -->";
-    for (i = 0; i + sizeof mark - 1 <= lim; i++)
-        if (t[i] == '<' && memcmp(t + i, mark, sizeof mark - 1) == 0)
-            return t + i;
-    return NULL;
-}
-
 static char *default_field(struct ctx *c, int fid)
 {
     struct xsrc *s = c->src;
@@ -577,12 +565,12 @@ static char *default_field(struct ctx *c, int fid)
             v = first_of(s, XK_INFO, I_DATE);
         if (!v)
             v = first_of(s, XK_META, M_DATE);
-        if (!v && c->fmt == FMT_MD && s->text.p) {
-            const char *e = md_info_end(s->text.p, s->text.len);
+        /* the last date of a LawRefBook info block (its first 8 KB) */
+        if (!v && c->fmt == FMT_MD && s->text.p && s->md_info
+            && s->md_info - 1 <= 8192) {
             struct date d;
             size_t ds, de;
-            if (e && date_find_last(s->text.p, (size_t)(e - s->text.p), &d,
-                                    &ds, &de) == 0) {
+            if (date_find_last(s->text.p, s->md_info - 1, &d, &ds, &de) == 0) {
                 char out[11];
                 date_format(&d, out);
                 return strdup(out);

@@ -2,6 +2,7 @@
  * row), SQL INSERT dumps (column list + value tuples), JSON / JSON Lines
  * (jansson), Markdown with YAML front matter; plus the xsrc/xstr helpers.
  * Each reader is one linear pass. Called by extract.c. */
+#define _GNU_SOURCE /* memmem */
 #include "indexer/xsrc.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -797,6 +798,80 @@ static void front_matter(const char *s, size_t n, struct xsrc *src)
     buf_release(&tmp);
 }
 
+/* Is the line (no line break) a table's rule, |---|:--:|? */
+static int md_table_rule(const char *l, size_t n)
+{
+    size_t i, dashes = 0;
+    for (i = 0; i < n; i++) {
+        if (l[i] == '-')
+            dashes++;
+        else if (l[i] != '|' && l[i] != ':' && l[i] != ' ' && l[i] != '\t')
+            return 0;
+    }
+    return dashes >= 3 && memchr(l, '|', n) != NULL;
+}
+
+/* The body of a Markdown file as text: HTML comments (<!-- INFO END -->,
+ * <!-- TABLE -->) and tables' rule lines dropped, heading marks (## ) taken
+ * off their lines; everything else as written. The text before the first
+ * INFO END comment (LawRefBook's info block) is remembered in md_info. */
+static void md_body(const char *s, size_t n, struct xsrc *src)
+{
+    static const char info_end[] = "<!-- INFO END -->";
+    size_t i = 0;
+    int in_comment = 0;
+    while (i < n) {
+        size_t e = line_end(s, n, i), le = e, j = i, k;
+        int had_comment = in_comment, kept = 0;
+        size_t start = src->text.len;
+        if (le > i && s[le - 1] == '\r')
+            le--;
+        if (!in_comment && le - i > 1 && s[i] == '#') {
+            for (k = i; k < le && k - i < 6 && s[k] == '#'; k++)
+                ;
+            if (k < le && (s[k] == ' ' || s[k] == '\t'))
+                j = k + 1;
+        }
+        if (!in_comment && md_table_rule(s + i, le - i))
+            j = le;
+        while (j < le) {
+            const char *c;
+            if (in_comment) {
+                c = le - j >= 3 ? memmem(s + j, le - j, "-->", 3) : NULL;
+                if (!c) {
+                    j = le;
+                    break;
+                }
+                j = (size_t)(c - s) + 3;
+                in_comment = 0;
+                continue;
+            }
+            c = memmem(s + j, le - j, "<!--", 4);
+            if (!c) {
+                buf_add(&src->text, s + j, le - j);
+                kept = 1;
+                break;
+            }
+            if (c > s + j) {
+                buf_add(&src->text, s + j, (size_t)(c - (s + j)));
+                kept = 1;
+            }
+            if (!src->md_info && (size_t)(s + le - c) >= sizeof info_end - 1
+                && memcmp(c, info_end, sizeof info_end - 1) == 0)
+                src->md_info = src->text.len + 1;
+            had_comment = 1;
+            in_comment = 1;
+            j = (size_t)(c - s) + 4;
+        }
+        /* a line that held only a comment or a rule goes whole */
+        if (kept || (!had_comment && j <= le && !md_table_rule(s + i, le - i)))
+            buf_addc(&src->text, '\n');
+        else
+            src->text.len = start;
+        i = e + 1;
+    }
+}
+
 int recfmt_md(const char *s, size_t n, struct xsrcs *out, char *msg,
               size_t cap)
 {
@@ -840,6 +915,6 @@ int recfmt_md(const char *s, size_t n, struct xsrcs *out, char *msg,
             j = e + 1;
         }
     }
-    buf_add(&src->text, s + body, n - body);
+    md_body(s + body, n - body, src);
     return 0;
 }

@@ -30,6 +30,8 @@ struct xsrc {
     void *node;         /* xmlNodePtr of the record (borrowed) */
     int html;           /* doc is an HTML document */
     char *md_title;     /* Markdown "# " line */
+    size_t md_info;     /* Markdown: 1 + the length of text before the
+                           "<!-- INFO END -->" comment; 0 when none */
 };
 
 void xsrc_init(struct xsrc *s);

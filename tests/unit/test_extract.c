@@ -206,6 +206,13 @@ static void test_markdown(void)
         CHECK_STREQ(rs.v[0].title, "中华人民共和国测试法");
         CHECK_STREQ(rs.v[0].date, "2019-04-23"); /* last in the info block */
         CHECK(rs.v[0].category == NULL);
+        /* the text without Markdown's marks: no comments, no heading
+         * marks, no table rules; the table's cells and the headings stay */
+        CHECK(rs.v[0].text && !strstr(rs.v[0].text, "<!--") && !strstr(rs.v[0].text, "-->"));
+        CHECK(rs.v[0].text && !strstr(rs.v[0].text, "#") && !strstr(rs.v[0].text, "---"));
+        CHECK(rs.v[0].text && strstr(rs.v[0].text, "\n第一章 总则\n"));
+        CHECK(rs.v[0].text && strstr(rs.v[0].text, "\n第二条 附则"));
+        CHECK(rs.v[0].text && strstr(rs.v[0].text, "| 条文 | 罪名 |\n| 第一条 | 测试罪 |"));
     }
     recs_release(&rs);
 }
