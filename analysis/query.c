@@ -133,6 +133,15 @@ static xs_query *nl_make(struct qry *q, struct nlist *l, xs_qop op)
     return n;
 }
 
+/* The operator joining parts a query requires together: AND, or OR in a
+ * relaxed query (counted in q->conj either way when there are several). */
+static xs_query *nl_must(struct qry *q, struct nlist *l)
+{
+    if (l->n > 1)
+        q->conj += l->n - 1;
+    return nl_make(q, l, q->relaxed ? XS_Q_OR : XS_Q_AND);
+}
+
 static xs_query *scale(struct qry *q, xs_query *x, double f)
 {
     xs_query *n;
@@ -461,7 +470,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     free(w);
     if (n > 1 && n <= 64)
         add_hl(q, t, enc_cps(c, n > 16 ? 16 : n, t), QHL_HAN);
-    res = nl_make(q, &must, XS_Q_AND);
+    res = nl_must(q, &must);
     if (nwords > 1 && n <= 64)  /* the run as typed: its words adjacent */
         nl_add(&rank, scale(q, han_bigrams(q, pfx, c, n), 2.0));
     if (!title_only) {
@@ -669,7 +678,7 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
         i = j;
     }
     free(c);
-    res = nl_make(q, &must, XS_Q_AND);
+    res = nl_must(q, &must);
     if (units > 1 && res) /* mixed text typed together (5G网络): adjacency ranks */
         res = binary(q, XS_Q_AND_MAYBE, res, leaf_quoted(q, pfx, s, len));
     return res;
@@ -1115,7 +1124,7 @@ static xs_query *p_seq(struct parser *ps, int inner)
             nl_add(n ? &neg : &pos, it);
     }
     phrase_boost(ps, &boost, ra, rb, rn);
-    res = nl_make(ps->q, &pos, XS_Q_AND);
+    res = nl_must(ps->q, &pos);
     if (res && boost.n)
         res = binary(ps->q, XS_Q_AND_MAYBE, res, nl_make(ps->q, &boost, XS_Q_OR));
     else
@@ -1137,10 +1146,17 @@ static xs_query *p_seq(struct parser *ps, int inner)
 int qry_parse(struct qp *p, const char *q, size_t len, struct qry *out,
               struct err *e)
 {
+    return qry_parse_flags(p, q, len, 0, out, e);
+}
+
+int qry_parse_flags(struct qp *p, const char *q, size_t len, int flags,
+                    struct qry *out, struct err *e)
+{
     struct parser ps;
     size_t i;
     int any = 0;
     memset(out, 0, sizeof *out);
+    out->relaxed = (flags & QRY_RELAXED) != 0;
     if (len > QRY_MAX_BYTES) {
         err_set(e, -1, "the query is %zu bytes long; shorten it to at most %d "
                 "bytes (to check a whole draft, use the \"check a draft\" page)",

@@ -44,6 +44,10 @@ struct qry {
     xs_query *rescore;    /* phrase boosts needing positions: weighed on
                              the best matches only (xs_search_opts.rescore);
                              NULL when none */
+    int relaxed;          /* parsed with QRY_RELAXED                    */
+    size_t conj;          /* words required together that QRY_RELAXED
+                             would let stand alone (0: relaxing changes
+                             nothing)                                    */
     struct qry_block *mem;  /* arena owning the nodes and strings       */
 };
 
@@ -52,6 +56,14 @@ struct qry {
  * (e.g. only operators or punctuation) or is too long. */
 int qry_parse(struct qp *p, const char *q, size_t len, struct qry *out,
               struct err *e);
+/* The same with flags. QRY_RELAXED: the words of the query (and of a
+ * Chinese run) are alternatives, not all required - documents holding
+ * more and rarer ones rank higher; quoted phrases, NOT and -word stay as
+ * they are. For a query no document matches whole (a pasted passage with
+ * a word the document does not have, a typo among five words). */
+#define QRY_RELAXED 1
+int qry_parse_flags(struct qp *p, const char *q, size_t len, int flags,
+                    struct qry *out, struct err *e);
 void qry_release(struct qry *q);
 
 /* A readable form of the query tree (for /api/analyze?mode=query).

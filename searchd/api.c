@@ -701,6 +701,7 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     json_t *r, *ha, *fa;
     size_t i;
     xs_query all = {0};
+    struct qry rlx = {0}, *hq = NULL;
 
     *res = NULL;
     if (search_parse(w, rq, &s, out) < 0)
@@ -732,6 +733,27 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
         qry_release(&s.q);
         return -1;
     }
+    hq = &s.q;
+    /* nothing holds all the words: the documents holding most of them,
+     * said so (the filters stay, in s.q's arena) */
+    if (xs_hits_total(hits) == 0 && s.q.conj > 0 && s.qs) {
+        struct err e;
+        xs_hits *h2 = NULL;
+        if (qry_parse_flags(&w->qp, s.qs, strlen(s.qs), QRY_RELAXED, &rlx, &e) == 0 &&
+            rlx.root) {
+            o.query = rlx.root;
+            o.rescore = o.sort == XS_SORT_RELEVANCE ? rlx.rescore : NULL;
+            if (run_search(w, &o, &h2, out) < 0) {
+                qry_release(&rlx);
+                xs_hits_free(hits);
+                qry_release(&s.q);
+                return -1;
+            }
+            xs_hits_free(hits);
+            hits = h2;
+            hq = &rlx;
+        }
+    }
     r = json_object();
     json_object_set_new(r, "query", json_string(s.qs ? s.qs : ""));
     json_object_set_new(r, "total", json_integer((json_int_t)xs_hits_total(hits)));
@@ -739,7 +761,7 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     json_object_set_new(r, "size", json_integer(s.size));
     ha = json_array();
     for (i = 0; i < xs_hits_count(hits); i++) {
-        json_t *h = hit_object(w, hits, i, &s.q, 1);
+        json_t *h = hit_object(w, hits, i, hq, 1);
         if (!h)
             h = hit_unreadable(w, hits, i, 1);
         if (h)
@@ -751,11 +773,18 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     json_object_set_new(fa, "unit", facet_array(w, hits, 1, 0));
     json_object_set_new(fa, "year", facet_array(w, hits, 2, 2));
     json_object_set_new(r, "facets", fa);
-    if (s.q.truncated)
+    if (hq == &rlx) {
+        json_object_set_new(r, "relaxed", json_true());
+        json_object_set_new(r, "notice", json_string(
+            "no document holds all of the words: these hold some of them, "
+            "those with the most first"));
+    } else if (s.q.truncated) {
         json_object_set_new(r, "notice", json_string(
             "the query was long: only its first 64 words and phrases were used"));
+    }
     json_object_set_new(r, "took_ms", json_real((now() - t0) * 1000.0));
     xs_hits_free(hits);
+    qry_release(&rlx);
     qry_release(&s.q);
     *res = r;
     return 0;

@@ -930,6 +930,13 @@ static void put_results(struct page *pg, const struct state *st,
     if (total > 0)
         put_sort(pg, st);
     put(pg, "</div>\n");
+    if (json_is_true(json_object_get(result, "relaxed"))) {
+        put(pg, "<p class=\"relaxed\" id=\"relaxed\">");
+        tr(pg, "没有同时包含全部检索词的文件，以下是包含其中部分词语的文件，包含越多越靠前。",
+           "No document holds all of the words: these hold some of them, "
+           "those with the most first.");
+        put(pg, "</p>\n");
+    }
     put_active_filters(pg, st);
 
     put(pg, "<div class=\"layout");

@@ -14,6 +14,8 @@
  *    in 国家|赔偿法) or opens with the state's name (XS_Q_TITLEFIT);
  *  - characters the dictionary leaves alone, typed side by side (an
  *    unknown name), match only side by side;
+ *  - when no document holds all the words, those holding the most of them
+ *    come, marked "relaxed" (api.c: do_search, QRY_RELAXED);
  *  - a repeated search is answered from the cache when it is on. */
 #include "tests/unit/check.h"
 #include "indexer/docbuild.h"
@@ -252,8 +254,26 @@ int main(void)
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
     CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
     json_decref(r);
+    /* no document holds all the words: those holding most of them, said
+     * so; -word still excludes */
     r = search(&w, "新北 取暖");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 0);
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 2);
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    CHECK(json_is_string(json_object_get(r, "notice")));
+    json_decref(r);
+    r = search(&w, "新北 运输 取暖");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
+    CHECK_INTEQ(rank_of(r, "scatter.txt"), 1);
+    json_decref(r);
+    r = search(&w, "新北 取暖 -运输");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
+    CHECK_INTEQ(rank_of(r, "scatter.txt"), 0);
+    json_decref(r);
+    /* a query some document holds whole is not relaxed */
+    r = search(&w, "新北 运输");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
+    CHECK(json_object_get(r, "relaxed") == NULL);
     json_decref(r);
     r = search(&w, "國家賠償");
     CHECK(rank_of(r, "law.txt") < 2);
