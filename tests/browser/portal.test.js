@@ -195,6 +195,17 @@ async function run(browser) {
         check(await total(page) === firstTotal, 'sorting keeps the total');
     });
 
+    await step('words no document holds together', async () => {
+        // the term plus a word no document has: the documents with the
+        // term, and a sentence saying the query was relaxed
+        const q = term + ' qqzzxxvvnone';
+        await page.goto(BASE + '/?q=' + encodeURIComponent(q));
+        check(await page.isVisible('#relaxed'), 'the relaxed-query notice is shown');
+        check(await total(page) === firstTotal, 'the documents holding the term: ' + firstTotal);
+        check((await hitTitles(page)).length > 0, 'hits are listed');
+        await shot(page, 'relaxed');
+    });
+
     await step('English interface', async () => {
         await page.goto(resultsUrl);
         await Promise.all([page.waitForNavigation(), page.click('#lang-switch')]);
