@@ -51,7 +51,8 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(patsubst %.cc,$(BUILD)/%.o,$(1)))
 LIB_CORE := $(BUILD)/libcore.a
 LIB_IDX := $(BUILD)/libidx.a
 LIB_SD := $(BUILD)/libsd.a
-CORE_OBJ := $(call obj,$(common_SRC) $(analysis_SRC) $(shim_SRC)) $(BUILD)/profiles.o
+CORE_OBJ := $(call obj,$(common_SRC) $(analysis_SRC) $(shim_SRC)) $(BUILD)/profiles.o \
+	$(BUILD)/synonyms.o
 IDX_OBJ := $(call obj,$(indexer_SRC))
 SD_OBJ := $(call obj,$(searchd_SRC))
 TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
@@ -79,6 +80,12 @@ $(BUILD)/assets.c: $(ASSETS) tests/tools/embed.sh
 $(BUILD)/profiles.c: $(PROFILES) tests/tools/embed.sh
 	@mkdir -p $(@D)
 	sh tests/tools/embed.sh builtin_profiles $(PROFILES) > $@
+# analysis/synonyms.txt (the query abbreviation table) likewise.
+$(BUILD)/synonyms.c: analysis/synonyms.txt tests/tools/embed.sh
+	@mkdir -p $(@D)
+	sh tests/tools/embed.sh builtin_synonyms analysis/synonyms.txt > $@
+$(BUILD)/synonyms.o: $(BUILD)/synonyms.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 $(BUILD)/assets.o: $(BUILD)/assets.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 $(BUILD)/profiles.o: $(BUILD)/profiles.c

@@ -16,6 +16,7 @@
 #include "analysis/docno.h"
 #include "analysis/fold.h"
 #include "analysis/seg.h"
+#include "analysis/syn.h"
 #include "common/buf.h"
 #include <opencc.h>
 #include <stdlib.h>
@@ -407,8 +408,9 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     for (k = 0; k < nw; k++) {
         size_t len = w[k].end - w[k].start, nv, j;
         const uint32_t *wc = c + w[k].start;
-        uint32_t *vs[3];
-        size_t vn[3];
+        uint32_t *vv[3];
+        const uint32_t *vs[3 + SYN_MAX];
+        size_t vn[3 + SYN_MAX];
         struct nlist alt = {0};
         char hs[80];
         if (w[k].sub)
@@ -426,7 +428,12 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         nv = 0;
         if (len >= 2 && len <= 8)
             nv = variants(p, q, orig + st[w[k].start],
-                          en[w[k].end - 1] - st[w[k].start], wc, len, vs, vn, 3);
+                          en[w[k].end - 1] - st[w[k].start], wc, len, vv, vn, 3);
+        for (j = 0; j < nv; j++)
+            vs[j] = vv[j];
+        /* abbreviations and full names (低保 / 最低生活保障) */
+        if (len >= 2)
+            nv += syn_lookup(wc, len, vs + nv, vn + nv, SYN_MAX);
         for (j = 0; j < nv; j++) {
             nl_add(&alt, han_bigrams(q, pfx, vs[j], vn[j]));
             add_hl(q, hs, enc_cps(vs[j], vn[j] > 16 ? 16 : vn[j], hs), QHL_HAN);
@@ -471,6 +478,15 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     if (n > 1 && n <= 64)
         add_hl(q, t, enc_cps(c, n > 16 ? 16 : n, t), QHL_HAN);
     res = nl_must(q, &must);
+    if (nwords > 1 && n <= 64) { /* a full name cut into words: or its
+                                  * abbreviation (最低|生活|保障 / 低保) */
+        const uint32_t *ss[SYN_MAX];
+        size_t sn[SYN_MAX], ns = syn_lookup(c, n, ss, sn, SYN_MAX), j;
+        for (j = 0; j < ns; j++) {
+            res = binary(q, XS_Q_OR, res, han_bigrams(q, pfx, ss[j], sn[j]));
+            add_hl(q, t, enc_cps(ss[j], sn[j] > 16 ? 16 : sn[j], t), QHL_HAN);
+        }
+    }
     if (nwords > 1 && n <= 64)  /* the run as typed: its words adjacent */
         nl_add(&rank, scale(q, han_bigrams(q, pfx, c, n), 2.0));
     if (!title_only) {

@@ -14,6 +14,7 @@
  *    in 国家|赔偿法) or opens with the state's name (XS_Q_TITLEFIT);
  *  - characters the dictionary leaves alone, typed side by side (an
  *    unknown name), match only side by side;
+ *  - an abbreviation finds the full name and back (低保 / 最低生活保障);
  *  - when no document holds all the words, those holding the most of them
  *    come, marked "relaxed" (api.c: do_search, QRY_RELAXED);
  *  - a repeated search is answered from the cache when it is on. */
@@ -109,6 +110,10 @@ static const struct tdoc docs[] = {
      "新北市公共运输处掌理本市公共运输事项。"},
     {"scatter.txt", "关于北方地区冬季清洁取暖的通知", "2017-12-01",
      "推进新能源利用，做好北方地区冬季清洁取暖工作。"},
+    /* a full name, and its abbreviation (analysis/synonyms.txt) */
+    {"dibao.txt", "关于提高城乡最低生活保障标准的通知", "2021-06-01",
+     "城乡最低生活保障标准提高百分之五。"},
+    {"dibao2.txt", "低保对象认定办法", "2022-01-01", "低保对象应当每年复核。"},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define NFILLER 30
@@ -253,6 +258,27 @@ int main(void)
     r = search(&w, "新北");
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
     CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
+    json_decref(r);
+    /* an abbreviation finds the full name (marked as written) and the
+     * full name the abbreviation */
+    r = search(&w, "低保");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 2);
+    CHECK(rank_of(r, "dibao.txt") >= 0);
+    {
+        size_t i;
+        json_t *h;
+        int marked = 0;
+        json_array_foreach(json_object_get(r, "hits"), i, h) {
+            const char *sn = json_string_value(json_object_get(h, "snippet_html"));
+            if (sn && strstr(sn, "<mark>最低生活保障</mark>"))
+                marked++;
+        }
+        CHECK_INTEQ(marked, 1);
+    }
+    json_decref(r);
+    r = search(&w, "最低生活保障");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 2);
+    CHECK(rank_of(r, "dibao2.txt") >= 0);
     json_decref(r);
     /* no document holds all the words: those holding most of them, said
      * so; -word still excludes */

@@ -1,0 +1,104 @@
+/* syn.c - the abbreviation table (see syn.h): parsed once from the text
+ * compiled in from analysis/synonyms.txt, looked up by a linear scan (some
+ * fifty lines; a query has a few words). */
+#include "analysis/syn.h"
+#include "analysis/ana.h"
+#include "analysis/fold.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct asset { const char *name, *type; const unsigned char *data; size_t len; };
+extern const struct asset builtin_synonyms[];
+
+struct syn_form {
+    uint32_t *c; /* folded code points (owned by the table) */
+    size_t n;
+    size_t line; /* forms of one line belong together */
+    int abbrev;  /* the line's first form */
+};
+
+static struct syn_form *forms;
+static size_t nforms;
+static pthread_once_t syn_once = PTHREAD_ONCE_INIT;
+
+static void syn_add(const char *s, size_t len, size_t line, int abbrev)
+{
+    uint32_t *c, *st, *en;
+    size_t n, i, o = 0;
+    struct syn_form *nf;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    if (!len)
+        return;
+    n = ana_fold_cps(s, len, &c, &st, &en);
+    if (n == (size_t)-1)
+        return;
+    for (i = 0; i < n; i++) /* Han characters only, as queries see a word */
+        if (is_han(c[i]))
+            c[o++] = c[i];
+    nf = o >= 2 ? realloc(forms, (nforms + 1) * sizeof *forms) : NULL;
+    if (!nf) {
+        free(c);
+        return;
+    }
+    forms = nf;
+    forms[nforms].c = c; /* st and en live in the same block: unused */
+    forms[nforms].n = o;
+    forms[nforms].line = line;
+    forms[nforms].abbrev = abbrev;
+    nforms++;
+}
+
+static void syn_load(void)
+{
+    const char *s, *end;
+    size_t line = 0, i;
+    for (i = 0; builtin_synonyms[i].name; i++)
+        if (!strcmp(builtin_synonyms[i].name, "synonyms.txt"))
+            break;
+    if (!builtin_synonyms[i].name)
+        return;
+    s = (const char *)builtin_synonyms[i].data;
+    end = s + builtin_synonyms[i].len;
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s)), *le = nl ? nl : end;
+        const char *eq = memchr(s, '=', (size_t)(le - s));
+        if (*s != '#' && eq) {
+            const char *p = eq + 1;
+            line++;
+            syn_add(s, (size_t)(eq - s), line, 1);
+            while (p < le) {
+                const char *bar = memchr(p, '|', (size_t)(le - p));
+                const char *fe = bar ? bar : le;
+                syn_add(p, (size_t)(fe - p), line, 0);
+                p = fe + 1;
+            }
+        }
+        s = le + 1;
+    }
+}
+
+size_t syn_lookup(const uint32_t *w, size_t n, const uint32_t **alt,
+                  size_t *altn, size_t max)
+{
+    size_t i, j, got = 0;
+    pthread_once(&syn_once, syn_load);
+    for (i = 0; i < nforms; i++) {
+        const struct syn_form *f = &forms[i];
+        if (f->n != n || f->c[0] != w[0] || memcmp(f->c, w, n * sizeof *w))
+            continue;
+        /* the abbreviation: all its full names; a full name: the
+         * abbreviation alone */
+        for (j = 0; j < nforms && got < max; j++)
+            if (j != i && forms[j].line == f->line && (f->abbrev || forms[j].abbrev)) {
+                alt[got] = forms[j].c;
+                altn[got] = forms[j].n;
+                got++;
+            }
+        break;
+    }
+    return got;
+}

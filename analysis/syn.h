@@ -1,0 +1,18 @@
+/* syn.h - the abbreviation table of queries (analysis/synonyms.txt,
+ * compiled in): 低保 also finds 最低生活保障, and the full name finds the
+ * abbreviation. Used by the query parser only; documents are indexed as
+ * written. */
+#ifndef ANALYSIS_SYN_H
+#define ANALYSIS_SYN_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYN_MAX 4 /* alternatives of one word at most */
+
+/* The other forms of the folded word w[0..n): up to max pointers to folded
+ * code points (static, valid for the process) and their counts; returns
+ * how many. The table is read on the first call (thread-safe); the fold
+ * tables must be built (fold_init). */
+size_t syn_lookup(const uint32_t *w, size_t n, const uint32_t **alt,
+                  size_t *altn, size_t max);
+#endif
