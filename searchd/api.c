@@ -735,14 +735,16 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     }
     hq = &s.q;
     /* nothing holds all the words: the documents holding most of them,
-     * said so (the filters stay, in s.q's arena) */
-    if (xs_hits_total(hits) == 0 && s.q.conj > 0 && s.qs) {
+     * said so (the filters stay, in s.q's arena); only when ranked by
+     * relevance - by date, a document with one common word would lead */
+    if (xs_hits_total(hits) == 0 && s.q.conj > 0 && s.qs &&
+        o.sort == XS_SORT_RELEVANCE) {
         struct err e;
         xs_hits *h2 = NULL;
         if (qry_parse_flags(&w->qp, s.qs, strlen(s.qs), QRY_RELAXED, &rlx, &e) == 0 &&
             rlx.root) {
             o.query = rlx.root;
-            o.rescore = o.sort == XS_SORT_RELEVANCE ? rlx.rescore : NULL;
+            o.rescore = rlx.rescore;
             if (run_search(w, &o, &h2, out) < 0) {
                 qry_release(&rlx);
                 xs_hits_free(hits);

@@ -287,6 +287,18 @@ int main(void)
     CHECK(json_is_true(json_object_get(r, "relaxed")));
     CHECK(json_is_string(json_object_get(r, "notice")));
     json_decref(r);
+    { /* sorted by date: not relaxed */
+        struct api_req rq = {0};
+        json_t *params = json_object();
+        json_object_set_new(params, "q", json_string("新北 取暖"));
+        json_object_set_new(params, "sort", json_string("date"));
+        rq.method = "GET";
+        rq.path = "/api/search";
+        r = scratch_call(&w, &rq, params);
+    }
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 0);
+    CHECK(json_object_get(r, "relaxed") == NULL);
+    json_decref(r);
     r = search(&w, "新北 运输 取暖");
     CHECK(json_is_true(json_object_get(r, "relaxed")));
     CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
