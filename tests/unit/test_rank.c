@@ -110,6 +110,14 @@ static const struct tdoc docs[] = {
      "新北市公共运输处掌理本市公共运输事项。"},
     {"scatter.txt", "关于北方地区冬季清洁取暖的通知", "2017-12-01",
      "推进新能源利用，做好北方地区冬季清洁取暖工作。"},
+    /* a national regulation, and a local one of the same name that says
+     * its words more often: typed whole, the national one first */
+    {"av-law.txt", "音像制品管理条例", "2020-11-29",
+     "第一条 为了加强音像制品的管理，制定本条例。" FILL},
+    {"av-local.txt", "上海市音像制品管理条例", "2024-12-31",
+     "第一条 为了加强本市音像制品管理，根据《音像制品管理条例》，制定本条例。"
+     "音像制品出版、音像制品制作、音像制品复制、音像制品进口、音像制品批发、"
+     "音像制品零售和音像制品出租，适用本条例。音像制品管理条例另有规定的除外。"},
     /* a full name, and its abbreviation (analysis/synonyms.txt) */
     {"dibao.txt", "关于提高城乡最低生活保障标准的通知", "2021-06-01",
      "城乡最低生活保障标准提高百分之五。"},
@@ -252,6 +260,10 @@ int main(void)
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 4);
     CHECK(rank_of(r, "law.txt") < 2);
     CHECK(rank_of(r, "law-tw.txt") < 2);
+    json_decref(r);
+    r = search(&w, "音像制品管理条例");
+    CHECK_INTEQ(rank_of(r, "av-law.txt"), 0);
+    CHECK_INTEQ(rank_of(r, "av-local.txt"), 1);
     json_decref(r);
     /* an unknown name is found as typed, not as its characters anywhere
      * in a document (query.c: join_lone_chars) */
