@@ -139,10 +139,13 @@ static xs_query *nl_make(struct qry *q, struct nlist *l, xs_qop op)
     return n;
 }
 
-/* The operator joining parts a query requires together: AND, or OR in a
- * relaxed query (counted in q->conj either way when there are several). */
-static xs_query *nl_must(struct qry *q, struct nlist *l)
+/* The operator joining the words of one query word or run: AND, or OR in
+ * a relaxed query (counted in q->conj either way when there are several);
+ * always AND under a field prefix (pfx: title:, unit: stay constraints). */
+static xs_query *nl_must(struct qry *q, struct nlist *l, const char *pfx)
 {
+    if (*pfx)
+        return nl_make(q, l, XS_Q_AND);
     if (l->n > 1)
         q->conj += l->n - 1;
     return nl_make(q, l, q->relaxed ? XS_Q_OR : XS_Q_AND);
@@ -439,7 +442,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         /* abbreviations and full names (低保 / 最低生活保障): found, but
          * weighing half the word as typed (環保署 must not bury a query
          * for 环境保护 in 環保 everywhere) */
-        if (len >= 2)
+        if (len >= 2 && !q->no_syn) /* -word excludes what it says */
             nv += syn_lookup(wc, len, vs + nv, vn + nv, SYN_MAX);
         for (j = 0; j < nv; j++) {
             xs_query *b = han_bigrams(q, pfx, vs[j], vn[j]);
@@ -486,8 +489,8 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     free(w);
     if (n > 1 && n <= 64)
         add_hl(q, t, enc_cps(c, n > 16 ? 16 : n, t), QHL_HAN);
-    res = nl_must(q, &must);
-    if (nwords > 1 && n <= 64) { /* a full name cut into words: or its
+    res = nl_must(q, &must, pfx);
+    if (nwords > 1 && n <= 64 && !q->no_syn) { /* a full name cut into words: or its
                                   * abbreviation (最低|生活|保障 / 低保) */
         const uint32_t *ss[SYN_MAX];
         size_t sn[SYN_MAX], ns = syn_lookup(c, n, ss, sn, SYN_MAX), j;
@@ -703,7 +706,7 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
         i = j;
     }
     free(c);
-    res = nl_must(q, &must);
+    res = nl_must(q, &must, pfx);
     if (units > 1 && res) /* mixed text typed together (5G网络): adjacency ranks */
         res = binary(q, XS_Q_AND_MAYBE, res, leaf_quoted(q, pfx, s, len));
     return res;
@@ -973,8 +976,11 @@ static xs_query *p_primary(struct parser *ps, int *neg)
         ps->wl = x->tl;
         if (++ps->leaves > QRY_MAX_LEAVES)
             ps->q->truncated = 1;
-        else if (x->tl)
+        else if (x->tl) {
+            ps->q->no_syn = *neg;
             r = leaf(ps->p, ps->q, x->ts, x->tl, x->type == T_PHRASE, x->field);
+            ps->q->no_syn = 0;
+        }
         lex_next(x);
         return r;
     }
@@ -1120,10 +1126,10 @@ static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,
 static xs_query *p_seq(struct parser *ps, int inner)
 {
     struct lexer *x = &ps->x;
-    struct nlist pos = {0}, neg = {0}, boost = {0};
+    struct nlist pos = {0}, neg = {0}, boost = {0}, words = {0};
     xs_query *res;
     const char *ra = NULL, *rb = NULL; /* the current run of simple words */
-    size_t rn = 0;
+    size_t rn = 0, nsimple = 0;
     for (;;) {
         int n = 0;
         xs_query *it;
@@ -1145,11 +1151,29 @@ static xs_query *p_seq(struct parser *ps, int inner)
             phrase_boost(ps, &boost, ra, rb, rn);
             rn = 0;
         }
+        /* plain words may be relaxed; phrases, fields and groups stay */
+        if (it && !n && ps->simple)
+            nsimple++;
         if (it)
-            nl_add(n ? &neg : &pos, it);
+            nl_add(n ? &neg : ps->simple && ps->q->relaxed ? &words : &pos, it);
     }
     phrase_boost(ps, &boost, ra, rb, rn);
-    res = nl_must(ps->q, &pos);
+    /* relaxed: the required parts, and any of the words on top (or at
+     * least one of them when nothing else is required) */
+    if (nsimple && (ps->q->relaxed ? pos.n : pos.n > nsimple))
+        ps->q->conj++; /* the words could go optional */
+    if (ps->q->relaxed && pos.n) {
+        xs_query *opt = nl_must(ps->q, &words, "");
+        res = nl_make(ps->q, &pos, XS_Q_AND);
+        if (opt)
+            res = binary(ps->q, XS_Q_AND_MAYBE, res, opt);
+    } else if (ps->q->relaxed) {
+        res = nl_must(ps->q, &words, "");
+    } else {
+        if (nsimple > 1)
+            ps->q->conj += nsimple - 1;
+        res = nl_make(ps->q, &pos, XS_Q_AND);
+    }
     if (res && boost.n)
         res = binary(ps->q, XS_Q_AND_MAYBE, res, nl_make(ps->q, &boost, XS_Q_OR));
     else

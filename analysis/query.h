@@ -45,6 +45,7 @@ struct qry {
                              the best matches only (xs_search_opts.rescore);
                              NULL when none */
     int relaxed;          /* parsed with QRY_RELAXED                    */
+    int no_syn;           /* parsing a negated word: no abbreviations   */
     size_t conj;          /* words required together that QRY_RELAXED
                              would let stand alone (0: relaxing changes
                              nothing)                                    */
@@ -56,9 +57,10 @@ struct qry {
  * (e.g. only operators or punctuation) or is too long. */
 int qry_parse(struct qp *p, const char *q, size_t len, struct qry *out,
               struct err *e);
-/* The same with flags. QRY_RELAXED: the words of the query (and of a
- * Chinese run) are alternatives, not all required - documents holding
- * more and rarer ones rank higher; quoted phrases, NOT and -word stay as
+/* The same with flags. QRY_RELAXED: the plain words of the query (and of
+ * a Chinese run) are alternatives, not all required - documents holding
+ * more and rarer ones rank higher; quoted phrases, field-prefixed words
+ * (title:, unit:, docno:), parenthesised groups, NOT and -word stay as
  * they are. For a query no document matches whole (a pasted passage with
  * a word the document does not have, a typo among five words). */
 #define QRY_RELAXED 1

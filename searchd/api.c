@@ -751,9 +751,13 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
                 qry_release(&s.q);
                 return -1;
             }
-            xs_hits_free(hits);
-            hits = h2;
-            hq = &rlx;
+            if (xs_hits_total(h2) > 0) {
+                xs_hits_free(hits);
+                hits = h2;
+                hq = &rlx;
+            } else { /* nothing either way: the plain answer */
+                xs_hits_free(h2);
+            }
         }
     }
     r = json_object();

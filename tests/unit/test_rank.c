@@ -320,6 +320,26 @@ int main(void)
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
     CHECK_INTEQ(rank_of(r, "scatter.txt"), 0);
     json_decref(r);
+    /* a quoted phrase stays required; a field-prefixed word too; an
+     * excluded word is excluded as written, not with its abbreviation;
+     * nothing found relaxed either: the plain answer */
+    r = search(&w, "\"新北\" 取暖");
+    CHECK(json_is_true(json_object_get(r, "relaxed")));
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
+    CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
+    json_decref(r);
+    r = search(&w, "title:取暖 新北");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
+    CHECK_INTEQ(rank_of(r, "scatter.txt"), 0);
+    json_decref(r);
+    r = search(&w, "低保 -最低生活保障");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
+    CHECK_INTEQ(rank_of(r, "dibao2.txt"), 0);
+    json_decref(r);
+    r = search(&w, "qqzzxx 新北 -新北");
+    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 0);
+    CHECK(json_object_get(r, "relaxed") == NULL);
+    json_decref(r);
     /* a query some document holds whole is not relaxed */
     r = search(&w, "新北 运输");
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
