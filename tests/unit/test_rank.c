@@ -212,6 +212,19 @@ static int rank_of(json_t *r, const char *id)
     return -1;
 }
 
+/* Search q (in the worker w of the test): its total unless -1, whether
+ * the answer was relaxed, and the id that comes first unless NULL. A
+ * macro, so that a failure names the caller's line. */
+#define CHECK_SEARCH(q, total, relaxed, first) do { \
+    json_t *r_ = search(&w, (q)); \
+    if ((total) >= 0) \
+        CHECK_INTEQ(json_integer_value(json_object_get(r_, "total")), (total)); \
+    CHECK_INTEQ(json_is_true(json_object_get(r_, "relaxed")), (relaxed)); \
+    if (first) \
+        CHECK_INTEQ(rank_of(r_, (first)), 0); \
+    json_decref(r_); \
+} while (0)
+
 int main(void)
 {
     struct worker w;
@@ -227,10 +240,7 @@ int main(void)
     CHECK_INTEQ(worker_init(&w, dbs, 1, &e), 0);
 
     /* the phrase above the words apart */
-    r = search(&w, "social security");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 4);
-    CHECK_INTEQ(rank_of(r, "phrase.txt"), 0);
-    json_decref(r);
+    CHECK_SEARCH("social security", 4, 0, "phrase.txt");
     /* a snippet shows the phrase, not a lone word before it, also when
      * the phrase lies beyond the first piece of the text read */
     r = search(&w, "\"social security\"");
@@ -267,10 +277,7 @@ int main(void)
     json_decref(r);
     /* an unknown name is found as typed, not as its characters anywhere
      * in a document (query.c: join_lone_chars) */
-    r = search(&w, "新北");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
-    CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
-    json_decref(r);
+    CHECK_SEARCH("新北", 1, 0, "xinbei.txt");
     /* an abbreviation finds the full name (marked as written) and the
      * full name the abbreviation */
     r = search(&w, "低保");
@@ -316,35 +323,16 @@ int main(void)
     CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
     CHECK_INTEQ(rank_of(r, "scatter.txt"), 1);
     json_decref(r);
-    r = search(&w, "新北 取暖 -运输");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
-    CHECK_INTEQ(rank_of(r, "scatter.txt"), 0);
-    json_decref(r);
+    CHECK_SEARCH("新北 取暖 -运输", 1, 1, "scatter.txt");
     /* a quoted phrase stays required; a field-prefixed word too; an
      * excluded word is excluded as written, not with its abbreviation;
      * nothing found relaxed either: the plain answer */
-    r = search(&w, "\"新北\" 取暖");
-    CHECK(json_is_true(json_object_get(r, "relaxed")));
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
-    CHECK_INTEQ(rank_of(r, "xinbei.txt"), 0);
-    json_decref(r);
-    r = search(&w, "title:取暖 新北");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
-    CHECK_INTEQ(rank_of(r, "scatter.txt"), 0);
-    json_decref(r);
-    r = search(&w, "低保 -最低生活保障");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
-    CHECK_INTEQ(rank_of(r, "dibao2.txt"), 0);
-    json_decref(r);
-    r = search(&w, "qqzzxx 新北 -新北");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 0);
-    CHECK(json_object_get(r, "relaxed") == NULL);
-    json_decref(r);
+    CHECK_SEARCH("\"新北\" 取暖", 1, 1, "xinbei.txt");
+    CHECK_SEARCH("title:取暖 新北", 1, 1, "scatter.txt");
+    CHECK_SEARCH("低保 -最低生活保障", 1, 0, "dibao2.txt");
+    CHECK_SEARCH("qqzzxx 新北 -新北", 0, 0, NULL);
     /* a query some document holds whole is not relaxed */
-    r = search(&w, "新北 运输");
-    CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 1);
-    CHECK(json_object_get(r, "relaxed") == NULL);
-    json_decref(r);
+    CHECK_SEARCH("新北 运输", 1, 0, "xinbei.txt");
     r = search(&w, "國家賠償");
     CHECK(rank_of(r, "law.txt") < 2);
     CHECK(rank_of(r, "law-tw.txt") < 2);
