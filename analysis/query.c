@@ -532,8 +532,27 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     return res;
 }
 
+static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
+                             size_t len);
+
+static xs_query *latin_word1(struct qp *p, struct qry *q, const char *pfx,
+                             const char *s, size_t n, int exact);
+
+/* A Latin word, or one of the full names of an abbreviation (foia ->
+ * "freedom of information act"), which weighs half the word as typed. */
 static xs_query *latin_word(struct qp *p, struct qry *q, const char *pfx,
                             const char *s, size_t n, int exact)
+{
+    const char *full[SYN_MAX];
+    size_t nf = exact || q->no_syn ? 0 : syn_latin(s, n, full, SYN_MAX), k;
+    xs_query *m = latin_word1(p, q, pfx, s, n, exact);
+    for (k = 0; k < nf; k++)
+        m = binary(q, XS_Q_OR, m, scale(q, leaf_quoted(q, pfx, full[k], strlen(full[k])), 0.5));
+    return m;
+}
+
+static xs_query *latin_word1(struct qp *p, struct qry *q, const char *pfx,
+                             const char *s, size_t n, int exact)
 {
     char t[200], stem[128];
     size_t pl = strlen(pfx), sl = 0;

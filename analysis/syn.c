@@ -20,6 +20,65 @@ struct syn_form {
 
 static struct syn_form *forms;
 static size_t nforms;
+
+/* Latin abbreviations (FOIA = freedom of information act): folded,
+ * abbreviation -> full names only */
+struct syn_latin {
+    char *abbr;
+    char *full[SYN_MAX];
+    size_t nfull;
+};
+static struct syn_latin *latin;
+static size_t nlatin;
+
+static int has_han(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += utf8_dec((const unsigned char *)s + i, len - i, &cp);
+        if (is_han(cp))
+            return 1;
+    }
+    return 0;
+}
+
+/* A trimmed, folded (lower-case) copy of s[0..len), or NULL. */
+static char *latin_form(const char *s, size_t len)
+{
+    size_t ol;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    return len ? fold_str(s, len, &ol) : NULL;
+}
+
+static void latin_add(const char *s, const char *eq, const char *le)
+{
+    struct syn_latin *nl, e = {0};
+    const char *p = eq + 1;
+    if (!(e.abbr = latin_form(s, (size_t)(eq - s))))
+        return;
+    while (p < le && e.nfull < SYN_MAX) {
+        const char *bar = memchr(p, '|', (size_t)(le - p));
+        const char *fe = bar ? bar : le;
+        char *f = latin_form(p, (size_t)(fe - p));
+        if (f)
+            e.full[e.nfull++] = f;
+        p = fe + 1;
+    }
+    nl = e.nfull ? realloc(latin, (nlatin + 1) * sizeof *latin) : NULL;
+    if (!nl) {
+        size_t k;
+        for (k = 0; k < e.nfull; k++)
+            free(e.full[k]);
+        free(e.abbr);
+        return;
+    }
+    latin = nl;
+    latin[nlatin++] = e;
+}
 static pthread_once_t syn_once = PTHREAD_ONCE_INIT;
 
 static void syn_add(const char *s, size_t len, size_t line, int abbrev)
@@ -66,7 +125,9 @@ static void syn_load(void)
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s)), *le = nl ? nl : end;
         const char *eq = memchr(s, '=', (size_t)(le - s));
-        if (*s != '#' && eq) {
+        if (*s != '#' && eq && !has_han(s, (size_t)(eq - s))) {
+            latin_add(s, eq, le);
+        } else if (*s != '#' && eq) {
             const char *p = eq + 1;
             line++;
             syn_add(s, (size_t)(eq - s), line, 1);
@@ -100,5 +161,18 @@ size_t syn_lookup(const uint32_t *w, size_t n, const uint32_t **alt,
             }
         break;
     }
+    return got;
+}
+
+size_t syn_latin(const char *w, size_t n, const char **full, size_t max)
+{
+    size_t i, k, got = 0;
+    pthread_once(&syn_once, syn_load);
+    for (i = 0; i < nlatin; i++)
+        if (strlen(latin[i].abbr) == n && !memcmp(latin[i].abbr, w, n)) {
+            for (k = 0; k < latin[i].nfull && got < max; k++)
+                full[got++] = latin[i].full[k];
+            break;
+        }
     return got;
 }

@@ -15,4 +15,9 @@
  * tables must be built (fold_init). */
 size_t syn_lookup(const uint32_t *w, size_t n, const uint32_t **alt,
                   size_t *altn, size_t max);
+/* The full names of a Latin abbreviation (the folded, lower-case word
+ * w[0..n): foia -> "freedom of information act"): up to max static
+ * strings; returns how many. One way only: a full name is a phrase, which
+ * the query parser does not look up. */
+size_t syn_latin(const char *w, size_t n, const char **full, size_t max);
 #endif

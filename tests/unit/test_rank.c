@@ -299,6 +299,9 @@ int main(void)
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 2);
     CHECK(rank_of(r, "dibao2.txt") >= 0);
     json_decref(r);
+    /* an English abbreviation finds its full name (one way) */
+    CHECK_SEARCH("foia", 3, 0, NULL);
+    CHECK_SEARCH("FOIA office", 2, 0, NULL);
     /* no document holds all the words: those holding most of them, said
      * so; -word still excludes */
     r = search(&w, "新北 取暖");
