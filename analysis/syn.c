@@ -1,6 +1,6 @@
 /* syn.c - the abbreviation table (see syn.h): parsed once from the text
  * compiled in from analysis/synonyms.txt, looked up by a linear scan (some
- * fifty lines; a query has a few words). */
+ * sixty lines; a query has a few words). */
 #include "analysis/syn.h"
 #include "analysis/ana.h"
 #include "analysis/fold.h"
@@ -31,6 +31,16 @@ struct syn_latin {
 static struct syn_latin *latin;
 static size_t nlatin;
 
+/* s[0..*len) without the spaces, tabs (and CR) around it. */
+static const char *trim(const char *s, size_t *len)
+{
+    while (*len && (*s == ' ' || *s == '\t'))
+        s++, (*len)--;
+    while (*len && (s[*len - 1] == ' ' || s[*len - 1] == '\t' || s[*len - 1] == '\r'))
+        (*len)--;
+    return s;
+}
+
 static int has_han(const char *s, size_t len)
 {
     size_t i = 0;
@@ -47,10 +57,7 @@ static int has_han(const char *s, size_t len)
 static char *latin_form(const char *s, size_t len)
 {
     size_t ol;
-    while (len && (*s == ' ' || *s == '\t'))
-        s++, len--;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-        len--;
+    s = trim(s, &len);
     return len ? fold_str(s, len, &ol) : NULL;
 }
 
@@ -86,10 +93,7 @@ static void syn_add(const char *s, size_t len, size_t line, int abbrev)
     uint32_t *c, *st, *en;
     size_t n, i, o = 0;
     struct syn_form *nf;
-    while (len && (*s == ' ' || *s == '\t'))
-        s++, len--;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-        len--;
+    s = trim(s, &len);
     if (!len)
         return;
     n = ana_fold_cps(s, len, &c, &st, &en);
