@@ -8,7 +8,7 @@
 
 static inline uint64_t fnv1a64(const void *p, size_t n)
 {
-    const unsigned char *s = p;
+    const unsigned char *s = (const unsigned char *)p; /* C++ too (shim) */
     uint64_t h = 1469598103934665603ULL;
     size_t i;
     for (i = 0; i < n; i++)

@@ -818,8 +818,12 @@ static int md_table_rule(const char *l, size_t n)
 static void md_body(const char *s, size_t n, struct xsrc *src)
 {
     static const char info_end[] = "<!-- INFO END -->";
-    size_t i = 0;
+    size_t i = 0, close_end = 0; /* just past the file's last "-->" */
     int in_comment = 0;
+    const char *cl;
+    /* a "<!--" never closed is text, not a comment hiding the rest */
+    for (cl = s; (cl = memmem(cl, (size_t)(s + n - cl), "-->", 3)); cl += 3)
+        close_end = (size_t)(cl - s) + 3;
     while (i < n) {
         size_t e = line_end(s, n, i), le = e, j = i, k;
         int had_comment = in_comment, kept = 0;
@@ -847,6 +851,8 @@ static void md_body(const char *s, size_t n, struct xsrc *src)
                 continue;
             }
             c = memmem(s + j, le - j, "<!--", 4);
+            if (c && (size_t)(c - s) + 4 + 3 > close_end)
+                c = NULL; /* never closed */
             if (!c) {
                 buf_add(&src->text, s + j, le - j);
                 kept = 1;

@@ -4,6 +4,7 @@
  * try block and maps any exception to an xs_rc in xs_caught(); results are
  * copied into plain memory so accessors never enter Xapian. */
 #include "shim/xs.h"
+#include "common/hash.h"
 
 #include <xapian.h>
 
@@ -1983,10 +1984,7 @@ extern "C" size_t xs_stem_word(xs_stem *s, const char *word, size_t len,
         return 0;
     xs_stem_memo *m = nullptr;
     if (len <= XS_STEM_ROOM && !s->memo.empty()) {
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < len; i++)
-            h = (h ^ (unsigned char)word[i]) * 16777619u;
-        m = &s->memo[h % XS_STEM_MEMO];
+        m = &s->memo[fnv1a64(word, len) % XS_STEM_MEMO];
         if (m->klen == len && !memcmp(m->k, word, len)) {
             if (m->vlen + 1u > cap)
                 return 0;

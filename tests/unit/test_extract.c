@@ -215,6 +215,11 @@ static void test_markdown(void)
         CHECK(rs.v[0].text && strstr(rs.v[0].text, "| 条文 | 罪名 |\n| 第一条 | 测试罪 |"));
     }
     recs_release(&rs);
+    /* a comment never closed hides nothing: it is text */
+    CHECK_INTEQ(run("unclosed.md", "notes/unclosed.md", &rs, &e), 0);
+    if (rs.n == 1)
+        CHECK(rs.v[0].text && strstr(rs.v[0].text, "第二条 这一条必须保留。"));
+    recs_release(&rs);
 }
 
 static void test_json(void)
