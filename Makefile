@@ -80,10 +80,10 @@ $(BUILD)/assets.c: $(ASSETS) tests/tools/embed.sh
 $(BUILD)/profiles.c: $(PROFILES) tests/tools/embed.sh
 	@mkdir -p $(@D)
 	sh tests/tools/embed.sh builtin_profiles $(PROFILES) > $@
-# analysis/synonyms.txt (the query abbreviation table) likewise.
-$(BUILD)/synonyms.c: analysis/synonyms.txt tests/tools/embed.sh
+# analysis/synonyms.txt and fillers.txt (the query word tables) likewise.
+$(BUILD)/synonyms.c: analysis/synonyms.txt analysis/fillers.txt tests/tools/embed.sh
 	@mkdir -p $(@D)
-	sh tests/tools/embed.sh builtin_synonyms analysis/synonyms.txt > $@
+	sh tests/tools/embed.sh builtin_synonyms analysis/synonyms.txt analysis/fillers.txt > $@
 $(BUILD)/synonyms.o: $(BUILD)/synonyms.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 $(BUILD)/assets.o: $(BUILD)/assets.c

@@ -379,14 +379,16 @@ static size_t variants(struct qp *p, struct qry *q, const char *orig,
 /* Characters the dictionary leaves alone, side by side, are one unknown
  * word (a name: 新北 = 新|北, 台积电 = 台|积|电): it must occur as typed,
  * not as its characters anywhere in the document. A lone character
- * between words (的, 和, 法 in 个人所得税|法) stays a word of its own.
- * Returns the new count; sub-words keep their places. */
-static size_t join_lone_chars(struct seg_word *w, size_t nw)
+ * between words (的, 和, 法 in 个人所得税|法) stays a word of its own, and
+ * so does a filler. Returns the new count; sub-words keep their places. */
+static size_t join_lone_chars(const uint32_t *c, struct seg_word *w, size_t nw)
 {
     size_t i, o = 0;
     int open = 0; /* w[o-1] is a lone character or a join of them */
     for (i = 0; i < nw; i++) {
-        int lone = !w[i].sub && w[i].end - w[i].start == 1;
+        /* a filler (我要办: 我|要|办) is a word of its own */
+        int lone = !w[i].sub && w[i].end - w[i].start == 1 &&
+                   !syn_filler(c + w[i].start, 1);
         if (lone && open && w[o - 1].end == w[i].start) {
             w[o - 1].end = w[i].end;
             continue;
@@ -403,7 +405,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
                            const uint32_t *st, const uint32_t *en, size_t n)
 {
     struct seg_word *w = malloc((2 * n + 8) * sizeof *w);
-    size_t nw, k, nwords = 0;
+    size_t nw, k, nwords = 0, ncore = 0; /* words; words not optional */
     struct nlist must = {0}, rank = {0};
     xs_query *res;
     char t[80];
@@ -412,7 +414,18 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
 
     if (!w)
         return NULL;
-    nw = join_lone_chars(w, seg_run(c, n, w, 2 * n + 8));
+    nw = join_lone_chars(c, w, seg_run(c, n, w, 2 * n + 8));
+    /* fillers (怎么, 什么, 吗) only rank when the query has other words:
+     * the run's words then are c[ca, cb), its first word to its last that is
+     * not a filler (怎么申请低保 -> 申请低保) */
+    size_t ca = n, cb = 0;
+    int fopt = q->fill_opt && !title_only;
+    for (k = 0; k < nw; k++)
+        if (!w[k].sub && !(fopt && syn_filler(c + w[k].start, w[k].end - w[k].start))) {
+            if (w[k].start < ca)
+                ca = w[k].start;
+            cb = w[k].end;
+        }
     for (k = 0; k < nw; k++) {
         size_t len = w[k].end - w[k].start, nv, nreg, j;
         const uint32_t *wc = c + w[k].start;
@@ -427,6 +440,16 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             q->truncated = 1;
             break;
         }
+        if (syn_filler(wc, len)) {
+            q->nfill++;
+            if (fopt) { /* ranks, unmarked */
+                nl_add(&rank, han_bigrams(q, pfx, wc, len));
+                continue;
+            }
+        } else {
+            q->ncontent++;
+        }
+        ncore++;
         /* the word as a chain of overlapping bigrams: any segmentation of
          * the document matches, and no position list is read (quoted
          * strings, below, are exact phrases) */
@@ -448,6 +471,11 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             xs_query *b = han_bigrams(q, pfx, vs[j], vn[j]);
             nl_add(&alt, j < nreg ? b : scale(q, b, 0.5));
             add_hl(q, hs, enc_cps(vs[j], vn[j] > 16 ? 16 : vn[j], hs), QHL_HAN);
+            /* in a title too (城市居民最低生活保障条例 for 低保), as the
+             * word's own title boost below, at the same share */
+            if (!title_only)
+                nl_add(&rank, scale(q, han_bigrams(q, "S", vs[j], vn[j]),
+                                    j < nreg ? 3.0 : 1.5));
         }
         nl_add(&must, nl_make(q, &alt, XS_Q_OR));
         /* ranking: the word as a dictionary word (W layer) */
@@ -487,10 +515,16 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         }
     }
     free(w);
+    if (ca >= cb) { /* fillers only: they rank (the query has other words) */
+        res = nl_make(q, &rank, XS_Q_OR);
+        return res;
+    }
+    c += ca; /* from here on, the run without the fillers around it */
+    n = cb - ca;
     if (n > 1 && n <= 64)
         add_hl(q, t, enc_cps(c, n > 16 ? 16 : n, t), QHL_HAN);
     res = nl_must(q, &must, pfx);
-    if (nwords > 1 && n <= 64 && !q->no_syn) { /* a full name cut into words: or its
+    if (ncore > 1 && n <= 64 && !q->no_syn) { /* a full name cut into words: or its
                                   * abbreviation (最低|生活|保障 / 低保) */
         const uint32_t *ss[SYN_MAX];
         size_t sn[SYN_MAX], ns = syn_lookup(c, n, ss, sn, SYN_MAX), j;
@@ -499,14 +533,14 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             add_hl(q, t, enc_cps(ss[j], sn[j] > 16 ? 16 : sn[j], t), QHL_HAN);
         }
     }
-    if (nwords > 1 && n <= 64)  /* the run as typed: its words adjacent */
+    if (ncore > 1 && n <= 64)  /* the run as typed: its words adjacent */
         nl_add(&rank, scale(q, han_bigrams(q, pfx, c, n), 2.0));
     if (!title_only) {
         /* title matches: a one-word run as a word of the title (开工 in
          * 开工建设, not in 公开工作), a longer run as typed */
         char tt[80];
         size_t tl = n >= 2 && n <= 16 ? enc_cps(c, n, tt + 2) : 0;
-        int known = nwords == 1 && tl && seg_is_word(tt + 2, tl);
+        int known = ncore == 1 && tl && seg_is_word(tt + 2, tl);
         memcpy(tt, "SW", 2);
         if (known) {
             xs_query *sw = qry_term(q, tt, 2 + tl, 1);
@@ -601,7 +635,7 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
                              size_t len)
 {
     uint32_t *c, *st, *en;
-    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0;
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, h0 = q->nhl;
     struct nlist l = {0}, drive = {0};
     int runs = 0;       /* Han runs and Latin words */
     int han = 0;
@@ -660,6 +694,13 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
         i = j;
     }
     free(c);
+    if (runs > 1) { /* the phrase's fillers (of, the) are no marks alone */
+        size_t h, o = h0;
+        for (h = h0; h < q->nhl; h++)
+            if (q->hl[h].kind != QHL_LATIN || !syn_filler_latin(q->hl[h].s, q->hl[h].len))
+                q->hl[o++] = q->hl[h];
+        q->nhl = o;
+    }
     if (runs > 1 && !han && ph.p && ph.len <= 200)
         add_hl(q, ph.p, ph.len, QHL_PHRASE);
     buf_release(&ph);
@@ -702,7 +743,7 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
 {
     uint32_t *c, *st, *en;
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, units = 0;
-    struct nlist must = {0};
+    struct nlist must = {0}, opt = {0};
     xs_query *res;
     if (n == (size_t)-1)
         return NULL;
@@ -718,7 +759,16 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
             while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
                 j++;
             if (j - i <= 64) {
-                nl_add(&must, latin_word(p, q, pfx, w, enc_cps(c + i, j - i, w), 0));
+                size_t wl = enc_cps(c + i, j - i, w);
+                int fill = syn_filler_latin(w, wl);
+                if (fill && q->fill_opt && !*pfx) /* ranks as it is, unmarked */
+                    nl_add(&opt, qry_term(q, w, wl, 1));
+                else
+                    nl_add(&must, latin_word(p, q, pfx, w, wl, 0));
+                if (fill)
+                    q->nfill++;
+                else
+                    q->ncontent++;
                 units++;
             }
         }
@@ -726,6 +776,9 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
     }
     free(c);
     res = nl_must(q, &must, pfx);
+    if (opt.n) /* fillers: on top of the words, or alone (all this item) */
+        res = res ? binary(q, XS_Q_AND_MAYBE, res, nl_make(q, &opt, XS_Q_OR))
+                  : nl_make(q, &opt, XS_Q_OR);
     if (units > 1 && res) /* mixed text typed together (5G网络): adjacency ranks */
         res = binary(q, XS_Q_AND_MAYBE, res, leaf_quoted(q, pfx, s, len));
     return res;
@@ -960,6 +1013,7 @@ struct parser {
     struct nlist rescore; /* positional phrase boosts (qry.rescore) */
     /* the last item was one positive unquoted word of no field: where */
     int simple;
+    int filler; /* ... and only fillers (words of syn_filler) */
     const char *ws;
     size_t wl;
 };
@@ -996,9 +1050,21 @@ static xs_query *p_primary(struct parser *ps, int *neg)
         if (++ps->leaves > QRY_MAX_LEAVES)
             ps->q->truncated = 1;
         else if (x->tl) {
-            ps->q->no_syn = *neg;
-            r = leaf(ps->p, ps->q, x->ts, x->tl, x->type == T_PHRASE, x->field);
-            ps->q->no_syn = 0;
+            struct qry *q = ps->q;
+            size_t c0 = q->ncontent, f0 = q->nfill;
+            int fo = q->fill_opt;
+            q->no_syn = *neg;
+            q->fill_opt = fo && !*neg; /* -怎么 excludes what it says */
+            r = leaf(ps->p, q, x->ts, x->tl, x->type == T_PHRASE, x->field);
+            q->no_syn = 0;
+            q->fill_opt = fo;
+            if (*neg) { /* an excluded word is no word to look for */
+                q->ncontent = c0;
+                q->nfill = f0;
+            } else if (!ps->simple) { /* a phrase or field word */
+                q->ncontent++;
+            }
+            ps->filler = ps->simple && !*neg && q->ncontent == c0 && q->nfill > f0;
         }
         lex_next(x);
         return r;
@@ -1150,7 +1216,7 @@ static xs_query *p_seq(struct parser *ps, int inner)
     const char *ra = NULL, *rb = NULL; /* the current run of simple words */
     size_t rn = 0, nsimple = 0;
     for (;;) {
-        int n = 0;
+        int n = 0, fill;
         xs_query *it;
         while (x->type == T_AND || x->type == T_OR ||
                (x->type == T_RP && !inner)) {
@@ -1160,8 +1226,13 @@ static xs_query *p_seq(struct parser *ps, int inner)
         }
         if (x->type == T_END || (x->type == T_RP && inner))
             break;
+        ps->filler = 0;
         it = p_item(ps, &n);
-        if (it && ps->simple) {
+        fill = it && ps->simple && ps->filler && ps->q->fill_opt;
+        if (fill) {
+            /* a filler (what, 如何) only ranks; a run of words goes on
+             * across it, but neither starts nor ends with it */
+        } else if (it && ps->simple) {
             if (!rn)
                 ra = ps->ws;
             rb = ps->ws + ps->wl;
@@ -1171,9 +1242,11 @@ static xs_query *p_seq(struct parser *ps, int inner)
             rn = 0;
         }
         /* plain words may be relaxed; phrases, fields and groups stay */
-        if (it && !n && ps->simple)
+        if (it && !n && ps->simple && !fill)
             nsimple++;
-        if (it)
+        if (fill)
+            nl_add(&boost, it);
+        else if (it)
             nl_add(n ? &neg : ps->simple && ps->q->relaxed ? &words : &pos, it);
     }
     phrase_boost(ps, &boost, ra, rb, rn);
@@ -1236,17 +1309,26 @@ int qry_parse_flags(struct qp *p, const char *q, size_t len, int flags,
             any = 1;
     if (!any)
         return 0;
-    memset(&ps, 0, sizeof ps);
-    ps.p = p;
-    ps.q = out;
-    ps.x.s = q;
-    ps.x.len = len;
-    lex_next(&ps.x);
-    out->root = p_seq(&ps, 0);
-    if (out->root && ps.rescore.n)
-        out->rescore = nl_make(out, &ps.rescore, XS_Q_OR);
-    else
-        free(ps.rescore.v);
+    for (i = 0; i < 2; i++) {
+        memset(&ps, 0, sizeof ps);
+        ps.p = p;
+        ps.q = out;
+        ps.x.s = q;
+        ps.x.len = len;
+        out->fill_opt = i == 0;
+        lex_next(&ps.x);
+        out->root = p_seq(&ps, 0);
+        if (out->root && ps.rescore.n)
+            out->rescore = nl_make(out, &ps.rescore, XS_Q_OR);
+        else
+            free(ps.rescore.v);
+        if (i || out->ncontent || !out->nfill)
+            break;
+        /* nothing but fillers (什么是, what is): they are the query */
+        qry_release(out);
+        memset(out, 0, sizeof *out);
+        out->relaxed = (flags & QRY_RELAXED) != 0;
+    }
     if (!out->root) {
         err_set(e, -1, "the query has nothing to search for: type at least one "
                 "word, character or number (operators such as AND, OR, NOT and "

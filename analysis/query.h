@@ -49,6 +49,10 @@ struct qry {
     size_t conj;          /* words required together that QRY_RELAXED
                              would let stand alone (0: relaxing changes
                              nothing)                                    */
+    int fill_opt;         /* fillers (syn_filler) are optional: the
+                             query has other words                       */
+    size_t ncontent, nfill; /* positive words met that are not fillers,
+                             and fillers (the parser's counts)           */
     struct qry_block *mem;  /* arena owning the nodes and strings       */
 };
 

@@ -1,6 +1,6 @@
-/* syn.c - the abbreviation table (see syn.h): parsed once from the text
- * compiled in from analysis/synonyms.txt, looked up by a linear scan (some
- * sixty lines; a query has a few words). */
+/* syn.c - the query word tables (see syn.h): parsed once from the texts
+ * compiled in from analysis/synonyms.txt and analysis/fillers.txt, looked
+ * up by a linear scan (a few hundred entries; a query has a few words). */
 #include "analysis/syn.h"
 #include "analysis/ana.h"
 #include "analysis/fold.h"
@@ -30,6 +30,16 @@ struct syn_latin {
 };
 static struct syn_latin *latin;
 static size_t nlatin;
+
+/* fillers (fillers.txt): Han words as folded code points, Latin words
+ * folded (lower case) */
+struct filler {
+    uint32_t *c;
+    char *s;
+    size_t n;
+};
+static struct filler *fillers;
+static size_t nfillers;
 
 /* s[0..*len) without the spaces, tabs (and CR) around it. */
 static const char *trim(const char *s, size_t *len)
@@ -115,17 +125,69 @@ static void syn_add(const char *s, size_t len, size_t line, int abbrev)
     nforms++;
 }
 
+static void filler_add(const char *s, size_t len)
+{
+    struct filler f = {0}, *nf;
+    if (has_han(s, len)) {
+        uint32_t *st, *en;
+        size_t n = ana_fold_cps(s, len, &f.c, &st, &en), i;
+        if (n == (size_t)-1)
+            return;
+        for (i = 0; i < n; i++)
+            if (is_han(f.c[i]))
+                f.c[f.n++] = f.c[i];
+    } else if ((f.s = latin_form(s, len))) {
+        f.n = strlen(f.s);
+    }
+    nf = f.n ? realloc(fillers, (nfillers + 1) * sizeof *fillers) : NULL;
+    if (!nf) {
+        free(f.c);
+        free(f.s);
+        return;
+    }
+    fillers = nf;
+    fillers[nfillers++] = f;
+}
+
+/* fillers.txt: words separated by white space, # comments */
+static void fillers_load(const char *s, const char *end)
+{
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s)), *le = nl ? nl : end;
+        while (*s != '#' && s < le) {
+            const char *w;
+            while (s < le && (*s == ' ' || *s == '\t' || *s == '\r'))
+                s++;
+            for (w = s; s < le && *s != ' ' && *s != '\t' && *s != '\r'; s++)
+                ;
+            if (s > w)
+                filler_add(w, (size_t)(s - w));
+        }
+        s = le + 1;
+    }
+}
+
+/* The compiled-in text of one of the tables, or NULL. */
+static const struct asset *table(const char *name)
+{
+    size_t i;
+    for (i = 0; builtin_synonyms[i].name; i++)
+        if (!strcmp(builtin_synonyms[i].name, name))
+            return &builtin_synonyms[i];
+    return NULL;
+}
+
 static void syn_load(void)
 {
     const char *s, *end;
-    size_t line = 0, i;
-    for (i = 0; builtin_synonyms[i].name; i++)
-        if (!strcmp(builtin_synonyms[i].name, "synonyms.txt"))
-            break;
-    if (!builtin_synonyms[i].name)
+    size_t line = 0;
+    const struct asset *a = table("fillers.txt");
+    if (a)
+        fillers_load((const char *)a->data, (const char *)a->data + a->len);
+    if (!(a = table("synonyms.txt")))
         return;
-    s = (const char *)builtin_synonyms[i].data;
-    end = s + builtin_synonyms[i].len;
+    s = (const char *)a->data;
+    end = s + a->len;
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s)), *le = nl ? nl : end;
         const char *eq = memchr(s, '=', (size_t)(le - s));
@@ -179,4 +241,24 @@ size_t syn_latin(const char *w, size_t n, const char **full, size_t max)
             break;
         }
     return got;
+}
+
+int syn_filler(const uint32_t *w, size_t n)
+{
+    size_t i;
+    pthread_once(&syn_once, syn_load);
+    for (i = 0; i < nfillers; i++)
+        if (fillers[i].c && fillers[i].n == n && !memcmp(fillers[i].c, w, n * sizeof *w))
+            return 1;
+    return 0;
+}
+
+int syn_filler_latin(const char *w, size_t n)
+{
+    size_t i;
+    pthread_once(&syn_once, syn_load);
+    for (i = 0; i < nfillers; i++)
+        if (fillers[i].s && fillers[i].n == n && !memcmp(fillers[i].s, w, n))
+            return 1;
+    return 0;
 }

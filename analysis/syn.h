@@ -1,7 +1,8 @@
-/* syn.h - the abbreviation table of queries (analysis/synonyms.txt,
- * compiled in): 低保 also finds 最低生活保障, and the full name finds the
- * abbreviation. Used by the query parser only; documents are indexed as
- * written. */
+/* syn.h - the word tables of queries, compiled in: abbreviations
+ * (analysis/synonyms.txt: 低保 also finds 最低生活保障, and the full name
+ * finds the abbreviation) and fillers (analysis/fillers.txt: 怎么, 如何,
+ * what, the ... only rank when a query has other words). Used by the query
+ * parser only; documents are indexed as written. */
 #ifndef ANALYSIS_SYN_H
 #define ANALYSIS_SYN_H
 #include <stddef.h>
@@ -20,4 +21,8 @@ size_t syn_lookup(const uint32_t *w, size_t n, const uint32_t **alt,
  * strings; returns how many. One way only: a full name is a phrase, which
  * the query parser does not look up. */
 size_t syn_latin(const char *w, size_t n, const char **full, size_t max);
+/* Is the folded Han word w[0..n) (code points), or the folded Latin word
+ * w[0..n) (bytes, lower case), one of the fillers? */
+int syn_filler(const uint32_t *w, size_t n);
+int syn_filler_latin(const char *w, size_t n);
 #endif
