@@ -610,6 +610,68 @@ static int cn_number_ok(const char *k, size_t n)
     return 0;
 }
 
+/* The number as written without brackets (国办发2019年6号, 国办发2019 6号,
+ * 公安部令2004年第15号): the key organ + year [年] [第] + serial becomes
+ * organ(year)serial, as with brackets. Not a Taiwan 字第 number, whose
+ * serial starts with its year (院臺秘字第1100012345). k[0..*n) is
+ * rewritten in place (it has room: two bytes in, up to six out). */
+static void norm_bare_year(char *k, size_t *n, size_t cap)
+{
+    const unsigned char *s = (const unsigned char *)k;
+    size_t i = 0, nh = 0, j, d;
+    uint32_t c = 0, last = 0;
+    char tail[16];
+    int year = 0;
+    while (i < *n && s[i] >= 0xE0) {
+        size_t l = utf8_dec(s + i, *n - i, &c);
+        if (!han(c) || c == CP_ZI)
+            break;
+        last = c;
+        nh++;
+        i += l;
+    }
+    if (nh < 2 || i >= *n || c == CP_ZI || last == CP_DI || last == CP_NIAN)
+        return;
+    for (j = i; j < i + 4; j++) {
+        if (j >= *n || s[j] < '0' || s[j] > '9')
+            return;
+        year = year * 10 + (s[j] - '0');
+    }
+    if (year < 1900 || year > 2100)
+        return;
+    if (cp_at(s, *n, j) == CP_NIAN) j += 3;
+    if (cp_at(s, *n, j) == CP_DI) j += 3;
+    for (d = 0; j + d < *n && s[j + d] >= '0' && s[j + d] <= '9'; d++)
+        ;
+    if (d < 1 || d > 6 || j + d != *n || i + 4 + 2 + d > cap)
+        return;
+    memcpy(tail, k + j, d);
+    memmove(k + i + 1, k + i, 4); /* the year, after the bracket */
+    k[i] = '(';
+    k[i + 5] = ')';
+    memcpy(k + i + 6, tail, d);
+    *n = i + 6 + d;
+}
+
+int docno_key_gb(const char *key, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)key;
+    size_t i = 0, nh = 0, d = 0;
+    uint32_t c;
+    while (i < n && s[i] >= 0xE0) {
+        i += utf8_dec(s + i, n - i, &c);
+        if (!han(c))
+            return 0;
+        nh++;
+    }
+    if (nh < 2 || i + 6 > n || s[i] != '(' || s[i + 5] != ')')
+        return 0;
+    for (i += 6; i < n; i++, d++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return d >= 1 && d <= 6;
+}
+
 size_t docno_norm(const char *src, size_t len, char *out, size_t cap)
 {
     const unsigned char *s = (const unsigned char *)src;
@@ -660,6 +722,7 @@ size_t docno_norm(const char *src, size_t len, char *out, size_t cap)
     o = k;
     if (!has_digit && !cn_number_ok(key, o)) return 0;
     if (o >= 3 && starts(key + o - 3, 3, "\xE5\x8F\xB7")) o -= 3;   /* 号 */
+    norm_bare_year(key, &o, sizeof key);
     if (o == 0 || o > DOCNO_MAX_OUT || o >= cap) return 0;
     memcpy(out, key, o);
     out[o] = 0;

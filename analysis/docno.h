@@ -12,11 +12,14 @@
 /* Canonical key of a document number as written, into out (cap bytes incl.
  * NUL). Returns its length, or 0 when s does not look like a document
  * number at all (or out is too small). Examples, all equal:
- *   国办发〔2013〕26号, 国办发[2013]26号, 國辦發（２０１３）２６號, 国办发 (2013) 26
- *   -> "国办发(2013)26"
+ *   国办发〔2013〕26号, 国办发[2013]26号, 國辦發（２０１３）２６號, 国办发 (2013) 26,
+ *   国办发2013年26号, 国办发2013 26号 -> "国办发(2013)26"
  *   院臺秘字第1100012345號 -> "院台秘字第1100012345"
  *   FR Doc. 2019-04711 / 2019-04711 -> "2019-04711";  2015-EEO-87 -> "2015-eeo-87" */
 size_t docno_norm(const char *s, size_t len, char *out, size_t cap);
+/* Is key (from docno_norm) the GB/T 9704 shape organ(year)serial? Such a
+ * key typed without brackets (国办发2019年6号) is still a number. */
+int docno_key_gb(const char *key, size_t n);
 
 /* Find document numbers in text: calls cb for each one found, with its
  * byte range in s. Returns the number found. Recognises the GB/T 9704

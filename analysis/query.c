@@ -844,7 +844,11 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
         /* an unquoted document number (国办发〔2013〕26号) also matches the
          * documents that carry it as their number, ranked first */
         if (!quoted && field == F_ANY && x) {
-            kl = whole_docno(s, len) ? docno_norm(s, len, key, sizeof key) : 0;
+            kl = len < 200 ? docno_norm(s, len, key, sizeof key) : 0;
+            /* as the scanner finds it in a text, or typed without its
+             * brackets (国办发2013年26号) */
+            if (kl && !whole_docno(s, len) && !docno_key_gb(key, kl))
+                kl = 0;
             if (kl && len < 200) {
                 char t[300];
                 xs_query *d;
@@ -903,6 +907,29 @@ static int close_quote(uint32_t cp)
 static int lparen(uint32_t cp) { return cp == '(' || cp == 0xFF08; }
 static int rparen(uint32_t cp) { return cp == ')' || cp == 0xFF09; }
 
+struct docno_span {
+    size_t from, at, end;
+};
+
+static void on_docno(void *ctx, size_t start, size_t end)
+{
+    struct docno_span *d = ctx;
+    if (!d->end && d->from + start <= d->at && d->from + end > d->at)
+        d->end = d->from + end;
+}
+
+/* The end of a document number in s that starts at or after `from` (the
+ * word's start) and holds the bracket at `at`, or 0. */
+static size_t docno_through(const char *s, size_t len, size_t from, size_t at)
+{
+    struct docno_span d = {from, at, 0};
+    size_t end = at;
+    while (end < len && end - from < 200 && !is_space_at(s, len, end, &(size_t){0}))
+        end++;
+    docno_scan(s + from, end - from, on_docno, &d);
+    return d.end;
+}
+
 static void lex_next(struct lexer *x)
 {
     size_t cl;
@@ -949,7 +976,12 @@ static void lex_next(struct lexer *x)
         size_t start = x->i, j = x->i;
         while (j < x->len) {
             uint32_t c2;
-            size_t l2 = utf8_dec((const unsigned char *)x->s + j, x->len - j, &c2);
+            size_t l2 = utf8_dec((const unsigned char *)x->s + j, x->len - j, &c2),
+                   dn;
+            if (lparen(c2) && j > start && (dn = docno_through(x->s, x->len, start, j))) {
+                j = dn; /* 国办发(2013)26号: its brackets are no group */
+                continue;
+            }
             if (is_space_at(x->s, x->len, j, &cl) || lparen(c2) || rparen(c2) ||
                 open_quote(c2))
                 break;

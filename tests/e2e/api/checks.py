@@ -785,7 +785,8 @@ def t_lookup():
     cases = [(find_doc("公文/2022/关于做好2022年"),
               ["示政办发〔2022〕9号", "示政办发[2022]9号", "示政办发(2022)9号", "示政办发（2022）9号",
                "示政办发【2022】9号", "示政办发〔２０２２〕９号", "示政辦發〔2022〕9號", "示政办发 〔2022〕 9 号",
-               "示政办发〔2022〕9", "示政办发[2022]9"]),
+               "示政办发〔2022〕9", "示政办发[2022]9", "示政办发2022年9号", "示政办发2022 9号",
+               "示政办发2022年第9号"]),
              (find_doc("範府勞字第1110056789號"),
               ["範府勞字第1110056789號", "范府劳字第1110056789号", "範府勞字第１１１００５６７８９號",
                "範府勞字第 1110056789 號", "範府勞字第1110056789"])]
@@ -796,6 +797,13 @@ def t_lookup():
             st, obj, _ = jreq("GET", "/api/lookup", {"docno": v})
             ids = [h["id"] for h in obj.get("hits", [])] if st == 200 and obj else []
             check("lookup: docno=%s returns the document" % v, doc in ids, (st, ids))
+    # typed into the search box: round brackets are no group, and the
+    # number without brackets is still the number
+    doc = cases[0][0]
+    for q in ["示政办发(2022)9号", "示政办发（2022）9號", "示政办发2022年9号", "示政办发[2022]9"]:
+        st, obj, _ = jreq("GET", "/api/search", {"q": q})
+        ids = [h["id"] for h in obj.get("hits", [])] if st == 200 and obj else []
+        check("search: q=%s finds the document first" % q, ids[:1] == [doc], (st, ids[:3]))
     st, obj, _ = jreq("GET", "/api/lookup", {"docno": "示政办发〔2022〕9号"})
     check("lookup: answer echoes docno and has hit objects with id/title/docno/date",
           st == 200 and obj["docno"] == "示政办发〔2022〕9号" and
