@@ -17,6 +17,8 @@
  *  - an abbreviation finds the full name and back (低保 / 最低生活保障);
  *  - question words (怎么, 什么, what, the) only rank when the query has
  *    other words (analysis/fillers.txt);
+ *  - a year typed ranks the documents of that year higher (2019年 is the
+ *    year 2019, not 2019 and a 年 in the words that follow);
  *  - when no document holds all the words, those holding the most of them
  *    come, marked "relaxed" (api.c: do_search, QRY_RELAXED);
  *  - a repeated search is answered from the cache when it is on. */
@@ -129,6 +131,13 @@ static const struct tdoc docs[] = {
     {"dibao-apply.txt", "最低生活保障审核确认办法", "2021-07-01",
      "申请最低生活保障，由共同生活的家庭成员向户籍所在地的乡镇人民政府提出书面申请。"},
     {"faq.txt", "常见问题", "2020-04-01", "问：什么是主动公开？答：依法应当主动公开的政府信息。"},
+    /* a year typed: the report of that year, not the one whose text
+     * happens to hold the number and the words more often */
+    {"report2019.txt", "2019年国务院政府工作报告", "2019-03-05",
+     "各位代表：现在，我代表国务院，向大会报告政府工作。2019年是新中国成立70周年。"},
+    {"report2007.txt", "2007年国务院政府工作报告", "2007-03-05",
+     "各位代表：现在，我代表国务院，向大会报告政府工作，请审议政府工作报告。"
+     "社会保障支出2019亿元。政府工作报告附件。"},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define NFILLER 30
@@ -319,6 +328,8 @@ int main(void)
         CHECK(th && strstr(th, "<mark>Freedom</mark>") && !strstr(th, "<mark>of</mark>"));
     }
     json_decref(r);
+    CHECK_SEARCH("2019年政府工作报告", 2, 0, "report2019.txt");
+    CHECK_SEARCH("政府工作报告 2019", 2, 0, "report2019.txt");
     /* a query of nothing but question words still needs them */
     CHECK_SEARCH("什么", 1, 0, "faq.txt");
     CHECK_SEARCH("如何 -低保", 0, 0, NULL);
