@@ -346,6 +346,8 @@ static const char *find_str(const char *hay, const char *needle, int last)
     return p;
 }
 
+#define DROP_NEAR 1500 /* drop-head / drop-tail: bytes from that end */
+
 static char *apply_ops(char *v, char *const *ops, size_t nops)
 {
     size_t i = 0;
@@ -402,6 +404,30 @@ static char *apply_ops(char *v, char *const *ops, size_t nops)
             else if (p)
                 nv = xstr_trim(p + strlen(ops[i + 1]),
                                strlen(p + strlen(ops[i + 1])));
+            i += 2;
+        } else if ((strcmp(op, "drop-head") == 0 || strcmp(op, "drop-tail") == 0)
+                   && i + 1 < nops) {
+            /* a web page's chrome around a text (下载 打印 … 减小 】 before
+             * it, 相关报道： after it): cut at S only near that end, else
+             * the value stays whole */
+            size_t vl = strlen(v), sl = strlen(ops[i + 1]);
+            const char *p = sl ? find_str(v, ops[i + 1], op[5] == 't') : NULL;
+            if (p && op[5] == 'h' && (size_t)(p - v) + sl <= DROP_NEAR) {
+                const char *q = p + sl; /* and a bracket closing the chrome */
+                while (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t' ||
+                       *q == ']' || *q == ')')
+                    q++;
+                while (!strncmp(q, "\xE3\x80\x91", 3) || !strncmp(q, "\xEF\xBC\x89", 3)) {
+                    q += 3; /* 】 ） */
+                    while (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t')
+                        q++;
+                }
+                nv = xstr_trim(q, strlen(q));
+            }
+            else if (p && op[5] == 't' && vl - (size_t)(p - v) <= DROP_NEAR)
+                nv = xstr_trim(v, (size_t)(p - v));
+            else
+                nv = xstr_trim(v, vl);
             i += 2;
         } else if (strcmp(op, "between") == 0 && i + 2 < nops) {
             const char *p = find_str(v, ops[i + 1], 1), *q;

@@ -269,6 +269,26 @@ static void test_csv(void)
     recs_release(&rs);
 }
 
+/* A profile's drop-head / drop-tail: the page chrome around a work
+ * report's text goes, the same words deep inside the text stay. */
+static void test_chrome(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("report.csv", "x-work-report-provincial-2026/2026_测试省_政府工作报告.csv",
+                    &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "2026年测试省政府工作报告");
+        CHECK(rs.v[0].text && !strncmp(rs.v[0].text, "2026年测试省政府工作报告", strlen("2026年测试省政府工作报告")));
+        CHECK(!has(rs.v[0].text, "下载\n打印"));
+        CHECK(!has(rs.v[0].text, "相关报道"));
+        CHECK(has(rs.v[0].text, "还原、减小，是网页上的按钮"));
+        CHECK(has(rs.v[0].text, "奋力谱写新篇章！"));
+    }
+    recs_release(&rs);
+}
+
 static void test_sql(void)
 {
     struct recs rs;
@@ -447,6 +467,7 @@ int main(void)
     test_markdown();
     test_json();
     test_csv();
+    test_chrome();
     test_sql();
     test_hostile();
     test_malformed();
