@@ -403,12 +403,46 @@ static size_t join_lone_chars(const uint32_t *c, struct seg_word *w, size_t nw)
     return o;
 }
 
+/* An abbreviation of analysis/synonyms.txt the dictionary cut into words
+ * (公租房 = 公|租房) is one word again, so that it finds its full names
+ * (full names cut into words are looked up as a whole run); only when it
+ * starts and ends where words do. The words it
+ * covers become its sub-words (ranking). in[0..nin) -> out (room for
+ * nin + the run's length entries); returns the new count. */
+static size_t join_syn_words(const uint32_t *c, size_t n, const struct seg_word *in,
+                             size_t nin, struct seg_word *out)
+{
+    size_t i, o = 0;
+    for (i = 0; i < nin; i++) {
+        size_t len = 0, m = nin, end;
+        if (!in[i].sub)
+            len = syn_longest(c + in[i].start, n - in[i].start);
+        end = in[i].start + len;
+        if (len > in[i].end - in[i].start)
+            for (m = i + 1; m < nin; m++)
+                if (!in[m].sub && in[m].end >= end)
+                    break;
+        if (m < nin && in[m].end == end) {
+            out[o] = in[i];
+            out[o++].end = (uint32_t)end;
+            for (; i <= m; i++) {
+                out[o] = in[i];
+                out[o++].sub = 1;
+            }
+            i--;
+            continue;
+        }
+        out[o++] = in[i];
+    }
+    return o;
+}
+
 /* An unquoted Han run (folded cps c[0..n), original bytes via st/en). */
 static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
                            const char *orig, const uint32_t *c,
                            const uint32_t *st, const uint32_t *en, size_t n)
 {
-    struct seg_word *w = malloc((2 * n + 8) * sizeof *w);
+    struct seg_word *w = malloc((5 * n + 16) * sizeof *w), *segd = w + 3 * n + 8;
     size_t nw, k, nwords = 0, ncore = 0; /* words; words not optional */
     struct nlist must = {0}, rank = {0};
     xs_query *res;
@@ -418,7 +452,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
 
     if (!w)
         return NULL;
-    nw = join_lone_chars(c, w, seg_run(c, n, w, 2 * n + 8));
+    nw = join_lone_chars(c, w, join_syn_words(c, n, segd, seg_run(c, n, segd, 2 * n + 8), w));
     /* fillers (怎么, 什么, 吗) only rank when the query has other words:
      * the run's words then are c[ca, cb), its first word to its last that is
      * not a filler (怎么申请低保 -> 申请低保) */
@@ -501,7 +535,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
              * the better of the two (not both) */
             for (m = 0; len >= 3 && m < nw; m++)
                 if (w[m].sub && w[m].start >= w[k].start && w[m].end <= w[k].end &&
-                    w[m].end - w[m].start <= 16)
+                    w[m].end - w[m].start >= 2 && w[m].end - w[m].start <= 16)
                     nl_add(&subs, qry_term(q, t, pl + 1 + enc_cps(c + w[m].start,
                                                                   w[m].end - w[m].start,
                                                                   t + pl + 1), 1));

@@ -262,3 +262,14 @@ int syn_filler_latin(const char *w, size_t n)
             return 1;
     return 0;
 }
+
+size_t syn_longest(const uint32_t *c, size_t n)
+{
+    size_t i, best = 0;
+    pthread_once(&syn_once, syn_load);
+    for (i = 0; i < nforms; i++)
+        if (forms[i].abbrev && forms[i].n <= n && forms[i].n > best && forms[i].c[0] == c[0] &&
+            !memcmp(forms[i].c, c, forms[i].n * sizeof *c))
+            best = forms[i].n;
+    return best;
+}

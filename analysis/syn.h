@@ -21,6 +21,10 @@ size_t syn_lookup(const uint32_t *w, size_t n, const uint32_t **alt,
  * strings; returns how many. One way only: a full name is a phrase, which
  * the query parser does not look up. */
 size_t syn_latin(const char *w, size_t n, const char **full, size_t max);
+/* The length of the longest abbreviation (Han) that c[0..n) starts with,
+ * 0 when none: a query keeps it one word however the dictionary cuts it
+ * (公租房 = 公|租房). */
+size_t syn_longest(const uint32_t *c, size_t n);
 /* Is the folded Han word w[0..n) (code points), or the folded Latin word
  * w[0..n) (bytes, lower case), one of the fillers? */
 int syn_filler(const uint32_t *w, size_t n);
