@@ -776,6 +776,18 @@ static xs_query *rank_phrase(struct qry *q, const char *pfx, const char *s,
     return r;
 }
 
+/* The end of an English contraction or possessive after its apostrophe:
+ * 's 't 're 've 'll 'd 'm. */
+static int is_clitic(const char *w, size_t wl)
+{
+    static const char *const cl[] = {"s", "t", "re", "ve", "ll", "d", "m"};
+    size_t k;
+    for (k = 0; k < sizeof cl / sizeof cl[0]; k++)
+        if (strlen(cl[k]) == wl && !memcmp(cl[k], w, wl))
+            return 1;
+    return 0;
+}
+
 /* YEAR_BOOST for a document of the year y ("2019"): a constant, through
  * TITLEFIT over the year's term with a window longer than any title. */
 static xs_query *year_boost(struct qry *q, const char *y)
@@ -811,7 +823,11 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
                 j++;
             if (j - i <= 64) {
                 size_t wl = enc_cps(c + i, j - i, w);
-                int fill = syn_filler_latin(w, wl);
+                /* the end of a contraction or possessive (what's, don't,
+                 * Mayor's) is a filler too */
+                int clitic = i >= 2 && (c[i - 1] == '\'' || c[i - 1] == 0x2019) &&
+                             ana_is_alnum(c[i - 2]) && is_clitic(w, wl);
+                int fill = clitic || syn_filler_latin(w, wl);
                 /* a year's 年 is part of the year (2019年政府工作报告: the
                  * words are 2019 and 政府工作报告, as in a title that says
                  * 2019年中华人民共和国国务院政府工作报告) */

@@ -323,6 +323,7 @@ int main(void)
     CHECK_SEARCH("怎么申请低保", 1, 0, "dibao-apply.txt");
     CHECK_SEARCH("低保 申请 的 条件 是 什么", 4, 1, NULL);
     CHECK_SEARCH("what is the freedom of information act", 3, 0, "act.txt");
+    CHECK_SEARCH("what's the freedom of information act", 3, 0, "act.txt");
     r = search(&w, "what is the freedom of information act");
     {
         json_t *h = json_array_get(json_object_get(r, "hits"), 0);
