@@ -1005,11 +1005,44 @@ static void on_docno(void *ctx, size_t start, size_t end)
 static size_t docno_through(const char *s, size_t len, size_t from, size_t at)
 {
     struct docno_span d = {from, at, 0};
-    size_t end = at;
-    while (end < len && end - from < 200 && !is_space_at(s, len, end, &(size_t){0}))
+    size_t end = at + 64 < len ? at + 64 : len; /* 〔2013〕 26 号: spaces too */
+    if (at - from > 200)
+        return 0;
+    while (end < len && ((unsigned char)s[end] & 0xC0) == 0x80)
         end++;
     docno_scan(s + from, end - from, on_docno, &d);
     return d.end;
+}
+
+/* The end of organ (year) serial 号 written with spaces around its
+ * brackets (国办发 (2013) 26号), the bracket at `at`, when the whole from
+ * `from` has a GB/T 9704 key; else 0. */
+static size_t spaced_docno(const char *s, size_t len, size_t from, size_t at)
+{
+    size_t i = at, l, e = 0;
+    uint32_t c;
+    int close = 0, digits = 0;
+    char key[128];
+    while (i < len && i - at < 40) {
+        l = utf8_dec((const unsigned char *)s + i, len - i, &c);
+        if (!close) {
+            close = rparen(c);
+        } else if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)) {
+            digits = 1;
+            e = i + l;
+        } else if (c == 0x53F7 || c == 0x865F) { /* 号 號 */
+            if (digits)
+                e = i + l;
+            break;
+        } else if (!((c == 0x7B2C && !digits) || is_space_at(s, len, i, &(size_t){0}))) {
+            break; /* 第 before the serial, spaces */
+        }
+        i += l;
+    }
+    if (!e || e - from >= sizeof key)
+        return 0;
+    l = docno_norm(s + from, e - from, key, sizeof key);
+    return l && docno_key_gb(key, l) ? e : 0;
 }
 
 static void lex_next(struct lexer *x)
@@ -1064,8 +1097,22 @@ static void lex_next(struct lexer *x)
                 j = dn; /* 国办发(2013)26号: its brackets are no group */
                 continue;
             }
-            if (is_space_at(x->s, x->len, j, &cl) || lparen(c2) || rparen(c2) ||
-                open_quote(c2))
+            if (is_space_at(x->s, x->len, j, &cl)) {
+                /* 国办发 (2013) 26号: the same across the spaces */
+                size_t k = j, kl;
+                uint32_t c3 = 0;
+                while (k < x->len && is_space_at(x->s, x->len, k, &kl))
+                    k += kl;
+                if (k < x->len)
+                    utf8_dec((const unsigned char *)x->s + k, x->len - k, &c3);
+                if (j > start && lparen(c3) &&
+                    (dn = spaced_docno(x->s, x->len, start, k))) {
+                    j = dn;
+                    continue;
+                }
+                break;
+            }
+            if (lparen(c2) || rparen(c2) || open_quote(c2))
                 break;
             j += l2;
         }

@@ -800,7 +800,8 @@ def t_lookup():
     # typed into the search box: round brackets are no group, and the
     # number without brackets is still the number
     doc = cases[0][0]
-    for q in ["示政办发(2022)9号", "示政办发（2022）9號", "示政办发2022年9号", "示政办发[2022]9"]:
+    for q in ["示政办发(2022)9号", "示政办发（2022）9號", "示政办发2022年9号", "示政办发[2022]9",
+              "示政办发 (2022) 9号", "示政办发 （2022） 第9号"]:
         st, obj, _ = jreq("GET", "/api/search", {"q": q})
         ids = [h["id"] for h in obj.get("hits", [])] if st == 200 and obj else []
         check("search: q=%s finds the document first" % q, ids[:1] == [doc], (st, ids[:3]))
