@@ -831,8 +831,10 @@ static xs_query *leaf_words(struct qp *p, struct qry *q, const char *pfx,
                 /* a year's 年 is part of the year (2019年政府工作报告: the
                  * words are 2019 and 政府工作报告, as in a title that says
                  * 2019年中华人民共和国国务院政府工作报告) */
-                int year = wl == 4 && strspn(w, "0123456789") == 4 &&
-                           atoi(w) >= 1900 && atoi(w) <= 2100;
+                int year;
+                w[wl] = 0; /* enc_cps writes no NUL */
+                year = wl == 4 && strspn(w, "0123456789") == 4 && atoi(w) >= 1900 &&
+                       atoi(w) <= 2100;
                 /* a year typed: documents of that year rank higher */
                 if (year && !*pfx)
                     nl_add(&opt, year_boost(q, w));
