@@ -991,35 +991,12 @@ static int close_quote(uint32_t cp)
 static int lparen(uint32_t cp) { return cp == '(' || cp == 0xFF08; }
 static int rparen(uint32_t cp) { return cp == ')' || cp == 0xFF09; }
 
-struct docno_span {
-    size_t from, at, end;
-};
-
-static void on_docno(void *ctx, size_t start, size_t end)
-{
-    struct docno_span *d = ctx;
-    if (!d->end && d->from + start <= d->at && d->from + end > d->at)
-        d->end = d->from + end;
-}
-
-/* The end of a document number in s that starts at or after `from` (the
- * word's start) and holds the bracket at `at`, or 0. */
-static size_t docno_through(const char *s, size_t len, size_t from, size_t at)
-{
-    struct docno_span d = {from, at, 0};
-    size_t end = at + 64 < len ? at + 64 : len; /* 〔2013〕 26 号: spaces too */
-    if (at - from > 200)
-        return 0;
-    while (end < len && ((unsigned char)s[end] & 0xC0) == 0x80)
-        end++;
-    docno_scan(s + from, end - from, on_docno, &d);
-    return d.end;
-}
-
-/* The end of organ (year) serial 号 written with spaces around its
- * brackets (国办发 (2013) 26号), the bracket at `at`, when the whole from
- * `from` has a GB/T 9704 key; else 0. */
-static size_t spaced_docno(const char *s, size_t len, size_t from, size_t at)
+/* The end of a document number typed with round brackets, which are
+ * otherwise a group: organ (year) [第] serial [号], spaces around the
+ * brackets or none (国办发(2013)26号, 国办发 （2013） 第26号), the bracket
+ * at `at`, the number from `from` (the word's start) - when that has a
+ * GB/T 9704 key (docno_key_gb); else 0. */
+static size_t paren_docno(const char *s, size_t len, size_t from, size_t at)
 {
     size_t i = at, l, e = 0;
     uint32_t c;
@@ -1029,7 +1006,7 @@ static size_t spaced_docno(const char *s, size_t len, size_t from, size_t at)
         l = utf8_dec((const unsigned char *)s + i, len - i, &c);
         if (!close) {
             close = rparen(c);
-        } else if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)) {
+        } else if (digit_value(c) >= 0) {
             digits = 1;
             e = i + l;
         } else if (c == 0x53F7 || c == 0x865F) { /* 号 號 */
@@ -1094,27 +1071,19 @@ static void lex_next(struct lexer *x)
         while (j < x->len) {
             uint32_t c2;
             size_t l2 = utf8_dec((const unsigned char *)x->s + j, x->len - j, &c2),
-                   dn;
-            if (lparen(c2) && j > start && (dn = docno_through(x->s, x->len, start, j))) {
-                j = dn; /* 国办发(2013)26号: its brackets are no group */
+                   k = j, kl, dn;
+            uint32_t c3 = c2;
+            /* 国办发(2013)26号, 国办发 (2013) 26号: a number's brackets are
+             * no group */
+            while (k < x->len && is_space_at(x->s, x->len, k, &kl))
+                k += kl;
+            if (k > j && k < x->len)
+                utf8_dec((const unsigned char *)x->s + k, x->len - k, &c3);
+            if (j > start && lparen(c3) && (dn = paren_docno(x->s, x->len, start, k))) {
+                j = dn;
                 continue;
             }
-            if (is_space_at(x->s, x->len, j, &cl)) {
-                /* 国办发 (2013) 26号: the same across the spaces */
-                size_t k = j, kl;
-                uint32_t c3 = 0;
-                while (k < x->len && is_space_at(x->s, x->len, k, &kl))
-                    k += kl;
-                if (k < x->len)
-                    utf8_dec((const unsigned char *)x->s + k, x->len - k, &c3);
-                if (j > start && lparen(c3) &&
-                    (dn = spaced_docno(x->s, x->len, start, k))) {
-                    j = dn;
-                    continue;
-                }
-                break;
-            }
-            if (lparen(c2) || rparen(c2) || open_quote(c2))
+            if (k > j || lparen(c2) || rparen(c2) || open_quote(c2))
                 break;
             j += l2;
         }

@@ -98,27 +98,36 @@ static void latin_add(const char *s, const char *eq, const char *le)
 }
 static pthread_once_t syn_once = PTHREAD_ONCE_INIT;
 
+/* The Han characters of s[0..len), folded as queries see a word: malloc'd
+ * code points (their count in *n), or NULL. */
+static uint32_t *fold_han(const char *s, size_t len, size_t *n)
+{
+    uint32_t *c, *st, *en; /* st and en live in c's block: unused */
+    size_t i, m = ana_fold_cps(s, len, &c, &st, &en);
+    *n = 0;
+    if (m == (size_t)-1)
+        return NULL;
+    for (i = 0; i < m; i++)
+        if (is_han(c[i]))
+            c[(*n)++] = c[i];
+    return c;
+}
+
 static void syn_add(const char *s, size_t len, size_t line, int abbrev)
 {
-    uint32_t *c, *st, *en;
-    size_t n, i, o = 0;
+    uint32_t *c;
+    size_t o;
     struct syn_form *nf;
     s = trim(s, &len);
-    if (!len)
+    if (!len || !(c = fold_han(s, len, &o)))
         return;
-    n = ana_fold_cps(s, len, &c, &st, &en);
-    if (n == (size_t)-1)
-        return;
-    for (i = 0; i < n; i++) /* Han characters only, as queries see a word */
-        if (is_han(c[i]))
-            c[o++] = c[i];
     nf = o >= 2 ? realloc(forms, (nforms + 1) * sizeof *forms) : NULL;
     if (!nf) {
         free(c);
         return;
     }
     forms = nf;
-    forms[nforms].c = c; /* st and en live in the same block: unused */
+    forms[nforms].c = c;
     forms[nforms].n = o;
     forms[nforms].line = line;
     forms[nforms].abbrev = abbrev;
@@ -129,13 +138,8 @@ static void filler_add(const char *s, size_t len)
 {
     struct filler f = {0}, *nf;
     if (has_han(s, len)) {
-        uint32_t *st, *en;
-        size_t n = ana_fold_cps(s, len, &f.c, &st, &en), i;
-        if (n == (size_t)-1)
+        if (!(f.c = fold_han(s, len, &f.n)))
             return;
-        for (i = 0; i < n; i++)
-            if (is_han(f.c[i]))
-                f.c[f.n++] = f.c[i];
     } else if ((f.s = latin_form(s, len))) {
         f.n = strlen(f.s);
     }
@@ -154,7 +158,7 @@ static void fillers_load(const char *s, const char *end)
 {
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s)), *le = nl ? nl : end;
-        while (*s != '#' && s < le) {
+        while (s < le && *s != '#') {
             const char *w;
             while (s < le && (*s == ' ' || *s == '\t' || *s == '\r'))
                 s++;
