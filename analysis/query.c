@@ -104,6 +104,8 @@ xs_query *qry_term(struct qry *q, const char *term, size_t len, unsigned wqf)
 /* TITLEFIT over match (the title terms of a query n positions long): a
  * title it covers whole gains TITLE_FIT_WEIGHT. NULL when match is. */
 static xs_query *title_fit(struct qry *q, xs_query *match, size_t n);
+static size_t state_name(const uint32_t *c, size_t n);
+static size_t positions(const char *s, size_t len, int holes);
 
 /* A growing list of nodes that becomes one node of op. */
 struct nlist {
@@ -595,7 +597,8 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
          * 国家赔偿法, a little of 最高人民法院关于审理国家赔偿案件…的解释 */
         if (n >= 2 && n <= 64) /* two characters: as a word of the title (开工 again) */
             nl_add(&rank, title_fit(q, n == 2 && known ? qry_term(q, tt, 2 + tl, 1)
-                                                       : han_bigrams(q, "S", c, n), n));
+                                                       : han_bigrams(q, "S", c, n),
+                                    n - state_name(c, n)));
     }
     if (rank.n)
         res = binary(q, XS_Q_AND_MAYBE, res, nl_make(q, &rank, XS_Q_OR));
@@ -1148,9 +1151,30 @@ struct parser {
     int filler; /* ... and only fillers (words of syn_filler) */
     const char *ws;
     size_t wl;
+    /* the query's plain words and phrases in order (no operator, field or
+     * exclusion anywhere; fillers left out): the whole-title fit */
+    struct piece { const char *s; size_t len; } *pc;
+    size_t npc, pccap;
+    int pc_off; /* something else is in the query: no whole-title fit */
 };
 
 static xs_query *p_seq(struct parser *ps, int inner);
+
+static void add_piece(struct parser *ps, const char *s, size_t len)
+{
+    if (ps->npc == ps->pccap) {
+        size_t nc = ps->pccap ? ps->pccap * 2 : 8;
+        struct piece *np = realloc(ps->pc, nc * sizeof *np);
+        if (!np) {
+            ps->pc_off = 1;
+            return;
+        }
+        ps->pc = np;
+        ps->pccap = nc;
+    }
+    ps->pc[ps->npc].s = s;
+    ps->pc[ps->npc++].len = len;
+}
 
 static xs_query *p_primary(struct parser *ps, int *neg)
 {
@@ -1197,6 +1221,10 @@ static xs_query *p_primary(struct parser *ps, int *neg)
                 q->ncontent++;
             }
             ps->filler = ps->simple && !*neg && q->ncontent == c0 && q->nfill > f0;
+            if (*neg || x->field != F_ANY)
+                ps->pc_off = 1;
+            else if (!ps->filler)
+                add_piece(ps, x->ts, x->tl);
         }
         lex_next(x);
         return r;
@@ -1236,6 +1264,7 @@ static xs_query *p_item(struct parser *ps, int *neg_out)
     if (any_or) {
         *neg_out = 0;
         ps->simple = 0;
+        ps->pc_off = 1;
         return nl_make(ps->q, &l, XS_Q_OR);
     }
     *neg_out = neg;
@@ -1245,40 +1274,111 @@ static xs_query *p_item(struct parser *ps, int *neg_out)
 /* Words typed one after another (climate change, 信息 公开): documents
  * holding them as that exact phrase rank higher; the words of the run are
  * the query text from its first word to its last. */
-/* Latin words typed in a row that are (nearly) a document's whole title
- * (freedom of information act): the Han counterpart is in han_words. */
-static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
+/* c (folded) opens with the state's name, which XS_SLOT_TITLELEN leaves
+ * out of a longer title (the indexer's docbuild): so must a query. */
+static size_t state_name(const uint32_t *c, size_t n)
+{
+    static const uint32_t prc[] = {0x4E2D, 0x534E, 0x4EBA, 0x6C11, 0x5171, 0x548C, 0x56FD};
+    size_t k = sizeof prc / sizeof prc[0];
+    return n > 9 && !memcmp(c, prc, sizeof prc) ? k : 0;
+}
+
+/* The title terms of s into l (S + each Latin word as folded; for a Han
+ * stretch its S bigrams, at most 16 spread over it, or its one character)
+ * and the positions s takes in a title (what XS_SLOT_TITLELEN counts);
+ * (size_t)-1 when s cannot be one (a word over 64 characters). Han
+ * stretches are left out when han is 0 (han_words weighs them). */
+static size_t title_terms(struct qry *q, const char *s, size_t len, int han,
+                          struct nlist *l, size_t *state)
 {
     uint32_t *c, *st, *en;
-    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, words = 0;
-    struct nlist all = {0};
+    size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, np = 0;
+    char w[260];
     if (n == (size_t)-1)
-        return NULL;
+        return n;
+    if (state)
+        *state = state_name(c, n) ? 7 : 0;
+    w[0] = 'S';
     while (i < n) {
         size_t j = i + 1;
-        if (is_han(c[i])) { /* a Han run: han_words weighs it */
-            words = 0;
-            break;
-        }
-        if (ana_is_alnum(c[i])) {
-            char w[260];
+        if (is_han(c[i])) {
+            while (j < n && is_han(c[j]))
+                j++;
+            np += j - i;
+            if (!han) {
+                np = (size_t)-1;
+                break;
+            }
+            if (j - i == 1) {
+                nl_add(l, qry_term(q, w, 1 + utf8_enc(c[i], w + 1), 1));
+            } else {
+                size_t m = j - i - 1, k, last = (size_t)-1; /* m bigrams */
+                for (k = 0; k < 16 && k < m; k++) {
+                    size_t b = i + (m <= 16 ? k : k * (m - 1) / 15), bl;
+                    if (b == last)
+                        continue;
+                    last = b;
+                    bl = 1 + utf8_enc(c[b], w + 1);
+                    bl += utf8_enc(c[b + 1], w + bl);
+                    nl_add(l, qry_term(q, w, bl, 1));
+                }
+            }
+        } else if (ana_is_alnum(c[i])) {
             while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
                 j++;
             if (j - i > 64) {
-                words = 0;
+                np = (size_t)-1;
                 break;
             }
-            w[0] = 'S';
-            nl_add(&all, qry_term(q, w, 1 + enc_cps(c + i, j - i, w + 1), 1));
-            words++;
+            nl_add(l, qry_term(q, w, 1 + enc_cps(c + i, j - i, w + 1), 1));
+            np++;
         }
         i = j;
     }
     free(c);
-    if (words && all.n == words)
+    return np;
+}
+
+/* Latin words typed in a row that are (nearly) a document's whole title
+ * (freedom of information act): the Han counterpart is in han_words. */
+static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
+{
+    struct nlist all = {0};
+    size_t words = title_terms(q, s, len, 0, &all, NULL);
+    if (words && words != (size_t)-1 && all.n == words)
         return title_fit(q, nl_make(q, &all, XS_Q_AND), words);
     free(all.v);
     return NULL;
+}
+
+/* The query's words and phrases together as a document's whole title,
+ * whatever brackets and quotes cut them apart (……的解释（二）, 印发……“十二五”
+ * 规划的通知): a share of the title the square of the share they cover, so
+ * the title that is just what was typed comes before longer ones holding
+ * it (中华人民共和国商标法 before 中华人民共和国商标法实施条例, which the
+ * linear fits of the runs leave to the texts). Not for one character: a
+ * title of a few characters is no better for holding it. */
+static xs_query *whole_title_fit(struct parser *ps)
+{
+    struct nlist all = {0};
+    size_t k, n = 0, state = 0;
+    xs_query *fit;
+    for (k = 0; k < ps->npc; k++)
+        if (title_terms(ps->q, ps->pc[k].s, ps->pc[k].len, 1, &all,
+                        k ? NULL : &state) == (size_t)-1) {
+            free(all.v);
+            return NULL;
+        }
+    /* the positions from the first word to the last, with the holes of
+     * the punctuation between them, as the title's length counts them */
+    k = ps->npc - 1;
+    n = positions(ps->pc[0].s, (size_t)(ps->pc[k].s + ps->pc[k].len - ps->pc[0].s), 1);
+    if (n > 9 && state)
+        n -= state;
+    if (n < 2 || !all.n || !(fit = title_fit(ps->q, nl_make(ps->q, &all, XS_Q_AND), n)))
+        return NULL;
+    fit->wqf = 2; /* the square of the share */
+    return fit;
 }
 
 static xs_query *title_fit(struct qry *q, xs_query *match, size_t n)
@@ -1295,26 +1395,35 @@ static xs_query *title_fit(struct qry *q, xs_query *match, size_t n)
 }
 
 /* The positions a run of words takes in the index: one per Latin word or
- * number and one per Han character (what XS_SLOT_TITLELEN counts). */
-static size_t run_positions(const char *s, size_t len)
+ * number and one per Han character (what XS_SLOT_TITLELEN counts), and
+ * with holes, one more for punctuation between two of them (as ana_text
+ * leaves). */
+static size_t positions(const char *s, size_t len, int holes)
 {
     uint32_t *c, *st, *en;
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, np = 0;
+    int gap = 0;
     if (n == (size_t)-1)
         return 0;
     while (i < n) {
         size_t j = i + 1;
-        if (is_han(c[i])) {
-            np++;
-        } else if (ana_is_alnum(c[i])) {
-            while (j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
+        if (is_han(c[i]) || ana_is_alnum(c[i])) {
+            while (!is_han(c[i]) && j < n && ana_is_alnum(c[j]) && !is_han(c[j]))
                 j++;
-            np++;
+            np += 1 + (gap && np && holes);
+            gap = 0;
+        } else if (!ana_is_space(c[i])) {
+            gap = 1;
         }
         i = j;
     }
     free(c);
     return np;
+}
+
+static size_t run_positions(const char *s, size_t len)
+{
+    return positions(s, len, 0);
 }
 
 static void phrase_boost(struct parser *ps, struct nlist *l, const char *a,
@@ -1382,6 +1491,8 @@ static xs_query *p_seq(struct parser *ps, int inner)
             nl_add(n ? &neg : ps->simple && ps->q->relaxed ? &words : &pos, it);
     }
     phrase_boost(ps, &boost, ra, rb, rn);
+    if (!inner && !ps->pc_off && ps->npc)
+        nl_add(&boost, whole_title_fit(ps));
     /* relaxed: the required parts, and any of the words on top (or at
      * least one of them when nothing else is required) */
     if (nsimple && (ps->q->relaxed ? pos.n : pos.n > nsimple))
@@ -1454,6 +1565,7 @@ int qry_parse_flags(struct qp *p, const char *q, size_t len, int flags,
             out->rescore = nl_make(out, &ps.rescore, XS_Q_OR);
         else
             free(ps.rescore.v);
+        free(ps.pc);
         if (i || out->ncontent || !out->nfill)
             break;
         /* nothing but fillers (什么是, what is): they are the query */
@@ -1515,7 +1627,7 @@ static void describe(struct buf *b, const xs_query *q, int depth)
     if (q->op == XS_Q_SCALE)
         buf_printf(b, " %g", q->factor);
     if (q->op == XS_Q_TITLEFIT)
-        buf_printf(b, " %g %u", q->factor, q->window);
+        buf_printf(b, "%s %g %u", q->wqf == 2 ? "^2" : "", q->factor, q->window);
     for (i = 0; i < q->nkids; i++) {
         buf_addc(b, ' ');
         describe(b, q->kids[i], depth + 1);

@@ -1106,15 +1106,17 @@ extern "C" xs_rc xs_reader_collfreq(xs_reader *r, const char *term,
 
 /* ---- search --------------------------------------------------------- */
 
-/* factor * min(1, n / the slot's number): how much of a document's title
- * (its length in the slot) a query of n positions covers. */
+/* factor * min(1, n / the slot's number), or its square (steep): how much
+ * of a document's title (its length in the slot) a query of n positions
+ * covers. */
 class XsTitleFit : public Xapian::ValuePostingSource {
     unsigned n_;
     double f_;
+    bool steep_;
 
   public:
-    XsTitleFit(Xapian::valueno slot, unsigned n, double f)
-        : Xapian::ValuePostingSource(slot), n_(n), f_(f) {}
+    XsTitleFit(Xapian::valueno slot, unsigned n, double f, bool steep)
+        : Xapian::ValuePostingSource(slot), n_(n), f_(f), steep_(steep) {}
     void init(const Xapian::Database &db) override
     {
         Xapian::ValuePostingSource::init(db);
@@ -1125,11 +1127,14 @@ class XsTitleFit : public Xapian::ValuePostingSource {
         unsigned long len = strtoul(get_value().c_str(), nullptr, 10);
         if (len == 0)
             return 0.0;
-        return len <= n_ ? f_ : f_ * n_ / static_cast<double>(len);
+        if (len <= n_)
+            return f_;
+        double share = n_ / static_cast<double>(len);
+        return f_ * (steep_ ? share * share : share);
     }
     XsTitleFit *clone() const override
     {
-        return new XsTitleFit(get_slot(), n_, f_);
+        return new XsTitleFit(get_slot(), n_, f_, steep_);
     }
     std::string name() const override { return "XsTitleFit"; }
 };
@@ -1220,7 +1225,8 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
         out = Xapian::Query(Xapian::Query::OP_MAX, kids.begin(), kids.end());
         break;
     case XS_Q_TITLEFIT: {
-        Xapian::Query fit((new XsTitleFit(q->slot, q->window, q->factor))
+        Xapian::Query fit((new XsTitleFit(q->slot, q->window, q->factor,
+                                          q->wqf == 2))
                               ->release());
         out = Xapian::Query(Xapian::Query::OP_AND,
                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,

@@ -298,15 +298,16 @@ typedef enum xs_qop {
     XS_Q_SYNONYM,     /* kids OR'ed, weighted as one term                */
     XS_Q_MAX,         /* kids OR'ed, weighted as the best of them        */
     XS_Q_TITLEFIT     /* kids[0] (no weight of its own) weighted factor *
-                       * min(1, window / value of slot): a title match  *
-                       * counts more the more of the title it covers    */
+                       * min(1, window / value of slot), squared when   *
+                       * wqf is 2: a title match counts more the more   *
+                       * of the title it covers                         */
 } xs_qop;
 
 typedef struct xs_query {
     xs_qop op;
     const char *term; /* XS_Q_TERM: bytes, term_len long */
     size_t term_len;
-    unsigned wqf;     /* XS_Q_TERM: 0 taken as 1 */
+    unsigned wqf;     /* XS_Q_TERM: 0 taken as 1; TITLEFIT: 2 = squared */
     unsigned window;  /* PHRASE/NEAR: 0 = number of kids */
     double factor;    /* SCALE */
     unsigned slot;    /* VALUE_RANGE */

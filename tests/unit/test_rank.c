@@ -140,6 +140,25 @@ static const struct tdoc docs[] = {
     {"report2007.txt", "2007年国务院政府工作报告", "2007-03-05",
      "各位代表：现在，我代表国务院，向大会报告政府工作，请审议政府工作报告。"
      "社会保障支出2019亿元。政府工作报告附件。"},
+    /* a law typed by its whole title, and a longer title holding it whose
+     * text says the name more often: the title typed first */
+    {"tm-law.txt", "中华人民共和国商标法", "2019-04-23",
+     "第一条 为了加强商标管理，保护商标专用权，制定本法。" FILL FILL},
+    {"tm-rules.txt", "中华人民共和国商标法实施条例", "2014-04-29",
+     "第一条 根据《中华人民共和国商标法》（以下简称商标法），制定本条例。"
+     "依照中华人民共和国商标法的规定，适用中华人民共和国商标法。" FILL},
+    /* titles the query's brackets and quotes cut apart: the title typed
+     * whole, not the one holding most of it */
+    {"interp1.txt", "最高人民法院关于审理专利纠纷案件若干问题的解释", "2009-12-28",
+     "最高人民法院关于审理专利纠纷案件若干问题的解释第二条。"
+     "审理专利纠纷案件，适用本解释。专利纠纷案件若干问题。" FILL},
+    {"interp2.txt", "最高人民法院关于审理专利纠纷案件若干问题的解释（二）", "2020-12-29",
+     "为正确审理专利纠纷案件，制定本解释。" FILL FILL},
+    {"plan-12.txt", "关于印发生态环境保护“十二五”规划的通知", "2012-01-19",
+     "现将生态环境保护“十二五”规划印发给你们。" FILL},
+    {"plan-14.txt", "关于印发生态环境保护“十四五”规划的通知", "2021-11-17",
+     "现将生态环境保护“十四五”规划印发给你们。“十二五”期间生态环境保护"
+     "规划的通知要求全部完成，生态环境保护规划印发后，生态环境保护成效明显。" FILL},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define NFILLER 30
@@ -335,6 +354,12 @@ int main(void)
     CHECK_SEARCH("2019年政府工作报告", 2, 0, "report2019.txt");
     CHECK_SEARCH("政府工作报告 2019", 2, 0, "report2019.txt");
     /* a query of nothing but question words still needs them */
+    /* the title typed whole comes first */
+    CHECK_SEARCH("中华人民共和国商标法", 2, 0, "tm-law.txt");
+    CHECK_SEARCH("中華人民共和國商標法", 2, 0, "tm-law.txt");
+    CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释（二）", 2, 0, "interp2.txt");
+    CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释", 2, 0, "interp1.txt");
+    CHECK_SEARCH("关于印发生态环境保护“十二五”规划的通知", 2, 0, "plan-12.txt");
     CHECK_SEARCH("什么", 1, 0, "faq.txt");
     CHECK_SEARCH("如何 -低保", 0, 0, NULL);
     /* an English abbreviation finds its full name (one way) */
