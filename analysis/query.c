@@ -224,25 +224,40 @@ static size_t enc_cps(const uint32_t *c, size_t n, char *out)
 /* A phrase over terms l (in order, adjacent). Long phrases become an AND
  * of overlapping chunks of PHRASE_CHUNK terms, each chunk sharing its first
  * term with the previous one. Consumes l. */
-static xs_query *make_phrase(struct qry *q, struct nlist *l)
+/* The terms of l as a phrase (in overlapping chunks of PHRASE_CHUNK);
+ * hole[k] (may be NULL) says punctuation comes before term k, where the
+ * index leaves a position empty: the phrase's window spans it (2.2,
+ * covid-19, U.S., 国办发〔2013〕26号). */
+static xs_query *make_phrase_holes(struct qry *q, struct nlist *l,
+                                   const unsigned char *hole)
 {
     xs_query *all = NULL;
-    size_t i = 0;
+    size_t i = 0, k;
     if (l->n <= 1)
         return nl_make(q, l, XS_Q_AND);
     while (i + 1 < l->n) {
         size_t m = l->n - i < PHRASE_CHUNK ? l->n - i : PHRASE_CHUNK;
         xs_query *ph = qry_node(q, XS_Q_PHRASE, m);
+        unsigned holes = 0;
         if (!ph)
             break;
         memcpy(ph->kids, l->v + i, m * sizeof *l->v);
         ph->nkids = m;
+        for (k = i + 1; hole && k < i + m; k++)
+            holes += hole[k];
+        if (holes)
+            ph->window = (unsigned)(m + holes);
         all = binary(q, XS_Q_AND, all, ph);
         i += m - 1;
     }
     free(l->v);
     memset(l, 0, sizeof *l);
     return all;
+}
+
+static xs_query *make_phrase(struct qry *q, struct nlist *l)
+{
+    return make_phrase_holes(q, l, NULL);
 }
 
 /* Up to 4 bigrams spread over a Han string: the selective lists that
@@ -679,13 +694,19 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     size_t n = ana_fold_cps(s, len, &c, &st, &en), i = 0, h0 = q->nhl;
     struct nlist l = {0}, drive = {0};
     int runs = 0;       /* Han runs and Latin words */
-    int han = 0;
+    int han = 0, gap = 0;
+    unsigned char *hole; /* hole[k]: punctuation before term k */
+    xs_query *r;
     char t[256];
     struct buf ph;      /* the Latin words joined by one space */
     size_t pl = strlen(pfx);
     buf_init(&ph, 0);
     if (n == (size_t)-1)
         return NULL;
+    if (!(hole = calloc(n + 1, 1))) {
+        free(c);
+        return NULL;
+    }
     /* as in documents, white space between Han characters does not count:
      * a quoted "信息 公开" is the string 信息公开 */
     n = ana_join_han(c, st, en, n);
@@ -694,8 +715,8 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
         size_t j = i + 1;
         if (!is_han(c[i]) && !ana_is_alnum(c[i]) && !ana_is_space(c[i]) && l.n) {
             /* punctuation: the document has a hole in its positions here,
-             * so each side is its own phrase */
-            nl_add(&drive, make_phrase(q, &l));
+             * which the phrase's window spans */
+            gap = 1;
             runs = 99;
         }
         if (is_han(c[i])) {
@@ -703,8 +724,11 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
                 j++;
             {
                 size_t k;
-                for (k = i; k < j; k++)
+                for (k = i; k < j; k++) {
+                    hole[l.n] = gap && k == i;
                     nl_add(&l, qry_term(q, t, pl + utf8_enc(c[k], t + pl), 1));
+                }
+                gap = 0;
                 add_bigrams(q, &drive, pfx, c + i, j - i);
                 runs++;
                 han = 1;
@@ -723,6 +747,8 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
                 m = enc_cps(c + i, j - i, w);
                 if (pl + m < sizeof t) {
                     memcpy(t + pl, w, m);
+                    hole[l.n] = gap;
+                    gap = 0;
                     nl_add(&l, qry_term(q, t, pl + m, 1));
                     add_hl(q, w, m, QHL_LATIN);
                     if (ph.len)
@@ -745,15 +771,20 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     if (runs > 1 && !han && ph.p && ph.len <= 200)
         add_hl(q, ph.p, ph.len, QHL_PHRASE);
     buf_release(&ph);
-    if (l.n == 1 && !drive.n)
+    if (l.n == 1 && !drive.n) {
+        free(hole);
         return nl_make(q, &l, XS_Q_AND);
+    }
     if (l.n == 2 && drive.n == 1 && runs == 1) {
         /* exactly two Han characters: their bigram says it all */
         free(l.v);
+        free(hole);
         return nl_make(q, &drive, XS_Q_AND);
     }
-    nl_add(&drive, make_phrase(q, &l));
-    return nl_make(q, &drive, XS_Q_AND);
+    nl_add(&drive, make_phrase_holes(q, &l, hole));
+    free(hole);
+    r = nl_make(q, &drive, XS_Q_AND);
+    return r;
 }
 
 /* Ranking by a string's adjacency (pfx "S": in the title): its bigrams
@@ -1626,6 +1657,8 @@ static void describe(struct buf *b, const xs_query *q, int depth)
                              ? names[q->op] : "?");
     if (q->op == XS_Q_SCALE)
         buf_printf(b, " %g", q->factor);
+    if ((q->op == XS_Q_PHRASE || q->op == XS_Q_NEAR) && q->window)
+        buf_printf(b, "/%u", q->window);
     if (q->op == XS_Q_TITLEFIT)
         buf_printf(b, "%s %g %u", q->wqf == 2 ? "^2" : "", q->factor, q->window);
     for (i = 0; i < q->nkids; i++) {

@@ -159,6 +159,13 @@ static const struct tdoc docs[] = {
     {"plan-14.txt", "关于印发生态环境保护“十四五”规划的通知", "2021-11-17",
      "现将生态环境保护“十四五”规划印发给你们。“十二五”期间生态环境保护"
      "规划的通知要求全部完成，生态环境保护规划印发后，生态环境保护成效明显。" FILL},
+    /* numbers written with a point: 2.2 is 2 and 2 with a hole between
+     * them in the index, a phrase only across that hole */
+    {"eeo2.txt", "Emergency Executive Order 2", "2026-01-05",
+     "Emergency Executive Order 2 extends the emergency. Section 2 applies "
+     "to all agencies and 2 more orders follow."},
+    {"eeo22.txt", "Emergency Executive Order 2.2", "2026-01-15",
+     "This order amends Emergency Executive Order 2.2 of the city."},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define NFILLER 30
@@ -360,6 +367,8 @@ int main(void)
     CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释（二）", 2, 0, "interp2.txt");
     CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释", 2, 0, "interp1.txt");
     CHECK_SEARCH("关于印发生态环境保护“十二五”规划的通知", 2, 0, "plan-12.txt");
+    CHECK_SEARCH("emergency executive order 2.2", 2, 0, "eeo22.txt");
+    CHECK_SEARCH("\"2.2\"", 1, 0, "eeo22.txt");
     CHECK_SEARCH("什么", 1, 0, "faq.txt");
     CHECK_SEARCH("如何 -低保", 0, 0, NULL);
     /* an English abbreviation finds its full name (one way) */
