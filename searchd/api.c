@@ -830,13 +830,15 @@ static json_t *get_doc(struct worker *w, const char *id, struct api_reply *out)
     return d;
 }
 
+#define LOOKUP_MAX 8 /* numbers in one docno parameter */
+
 static void do_lookup(struct worker *w, const struct api_req *rq,
                       struct api_reply *out)
 {
-    const char *dn = param(rq, "docno");
-    char key[256], term[300];
-    size_t kl, i;
-    xs_query t = {0};
+    const char *dn = param(rq, "docno"), *p;
+    char key[256], term[LOOKUP_MAX][300];
+    size_t kl, i, nt = 0;
+    xs_query t = {0}, tq[LOOKUP_MAX], *kids[LOOKUP_MAX];
     xs_search_opts o;
     xs_hits *hits = NULL;
     json_t *r, *ha;
@@ -845,18 +847,39 @@ static void do_lookup(struct worker *w, const struct api_req *rq,
                   "give the document number to look up, e.g. /api/lookup?docno=国办发〔2013〕26号");
         return;
     }
-    kl = docno_norm(dn, strlen(dn), key, sizeof key);
-    if (!kl) {
+    /* a field holding several numbers (交路字第0940031820號;台內警字第…),
+     * as the docno of a hit can: each of them */
+    memset(tq, 0, sizeof tq);
+    for (p = dn; *p && nt < LOOKUP_MAX;) {
+        size_t pl = strcspn(p, ";|,"), k;
+        static const char *const seps[] = {"；", "，", "、"};
+        for (k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+            const char *f = strstr(p, seps[k]);
+            if (f && (size_t)(f - p) < pl)
+                pl = (size_t)(f - p);
+        }
+        kl = docno_norm(p, pl, key, sizeof key);
+        if (kl) {
+            snprintf(term[nt], sizeof term[nt], "XD:%s", key);
+            tq[nt].op = XS_Q_TERM;
+            tq[nt].term = term[nt];
+            tq[nt].term_len = strlen(term[nt]);
+            kids[nt] = &tq[nt];
+            nt++;
+        }
+        p += pl;
+        p += *p == ';' || *p == '|' || *p == ',' ? 1 : *p ? 3 : 0;
+    }
+    if (!nt) {
         reply_err(out, 400, "bad_parameter",
                   "that does not look like a document number; it needs digits, e.g. 国办发〔2013〕26号");
         return;
     }
-    snprintf(term, sizeof term, "XD:%s", key);
-    t.op = XS_Q_TERM;
-    t.term = term;
-    t.term_len = strlen(term);
+    t.op = XS_Q_OR;
+    t.kids = kids;
+    t.nkids = nt;
     memset(&o, 0, sizeof o);
-    o.query = &t;
+    o.query = nt == 1 ? &tq[0] : &t;
     o.size = 50;
     o.sort = XS_SORT_VALUE_DESC;
     o.sort_slot = XS_SLOT_DATE;

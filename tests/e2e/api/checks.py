@@ -820,6 +820,14 @@ def t_lookup():
         ids = [h["id"] for h in obj.get("hits", [])] if st == 200 and obj else []
         check("lookup: %s -> issuing document only, not the citing %s" % (dn, citer),
               ids == [find_doc(issuer)], ids)
+    # several numbers in one parameter (a docno field holding two): each
+    both = [find_doc("公文/2022/关于做好2022年"), find_doc("範府勞字第1110056789號")]
+    for dn in ["示政办发〔2022〕9号;範府勞字第1110056789號", "示政办发〔2022〕9号；範府勞字第1110056789號",
+               "示政办发〔2099〕77号、範府勞字第1110056789號"]:
+        st, obj, _ = jreq("GET", "/api/lookup", {"docno": dn})
+        ids = sorted(h["id"] for h in obj.get("hits", [])) if st == 200 and obj else []
+        want = sorted(both) if "2099" not in dn else both[1:]
+        check("lookup: %s -> each number's document" % dn, ids == want, (st, ids))
     st, obj, _ = jreq("GET", "/api/lookup", {"docno": "示政办发〔2099〕77号"})
     check("lookup: unknown number -> 200 with no hits", st == 200 and obj["hits"] == [], st)
     st, obj, _ = jreq("GET", "/api/lookup")
