@@ -531,6 +531,13 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             if (!title_only)
                 nl_add(&rank, scale(q, han_bigrams(q, "S", vs[j], vn[j]),
                                     j < nreg ? 3.0 : 1.5));
+            /* the run is this abbreviation: its full name as the (near)
+             * whole title, at the same half (个税 -> 个人所得税法) */
+            if (!title_only && j >= nreg && w[k].start == ca && w[k].end == cb &&
+                vn[j] >= 2 && vn[j] <= 64)
+                nl_add(&rank, scale(q, title_fit(q, han_bigrams(q, "S", vs[j], vn[j]),
+                                                 vn[j] - state_name(vs[j], vn[j])),
+                                    0.5));
         }
         nl_add(&must, nl_make(q, &alt, XS_Q_OR));
         /* ranking: the word as a dictionary word (W layer) */

@@ -166,6 +166,12 @@ static const struct tdoc docs[] = {
      "to all agencies and 2 more orders follow."},
     {"eeo22.txt", "Emergency Executive Order 2.2", "2026-01-15",
      "This order amends Emergency Executive Order 2.2 of the city."},
+    /* an abbreviation typed alone (个税): the law its full name is the
+     * title of, before a notice saying the full name more often */
+    {"iit-law.txt", "中华人民共和国个人所得税法", "2018-08-31",
+     "第一条 在中国境内有住所的个人，依照本法规定缴纳个人所得税。" FILL},
+    {"iit-notice.txt", "关于个人所得税专项附加扣除有关问题的通知", "2019-01-01",
+     "个人所得税专项附加扣除：个人所得税预扣预缴时扣除，个人所得税汇算清缴。" FILL},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define NFILLER 30
@@ -369,6 +375,7 @@ int main(void)
     CHECK_SEARCH("关于印发生态环境保护“十二五”规划的通知", 2, 0, "plan-12.txt");
     CHECK_SEARCH("emergency executive order 2.2", 2, 0, "eeo22.txt");
     CHECK_SEARCH("\"2.2\"", 1, 0, "eeo22.txt");
+    CHECK_SEARCH("个税", 2, 0, "iit-law.txt");
     CHECK_SEARCH("什么", 1, 0, "faq.txt");
     CHECK_SEARCH("如何 -低保", 0, 0, NULL);
     /* an English abbreviation finds its full name (one way) */
