@@ -1395,7 +1395,8 @@ static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
  * the title that is just what was typed comes before longer ones holding
  * it (中华人民共和国商标法 before 中华人民共和国商标法实施条例, which the
  * linear fits of the runs leave to the texts). Not for one character: a
- * title of a few characters is no better for holding it. */
+ * title of a few characters is no better for holding it; nor for a pasted
+ * passage longer than any title. */
 static xs_query *whole_title_fit(struct parser *ps)
 {
     struct nlist all = {0};
@@ -1413,7 +1414,7 @@ static xs_query *whole_title_fit(struct parser *ps)
     n = positions(ps->pc[0].s, (size_t)(ps->pc[k].s + ps->pc[k].len - ps->pc[0].s), 1);
     if (n > 9 && state)
         n -= state;
-    if (n < 2 || !all.n || !(fit = title_fit(ps->q, nl_make(ps->q, &all, XS_Q_AND), n)))
+    if (n < 2 || n > 320 || !all.n || !(fit = title_fit(ps->q, nl_make(ps->q, &all, XS_Q_AND), n)))
         return NULL;
     fit->wqf = 2; /* the square of the share */
     return fit;
