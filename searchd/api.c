@@ -835,9 +835,9 @@ static json_t *get_doc(struct worker *w, const char *id, struct api_reply *out)
 static void do_lookup(struct worker *w, const struct api_req *rq,
                       struct api_reply *out)
 {
-    const char *dn = param(rq, "docno"), *p;
+    const char *dn = param(rq, "docno");
     char key[256], term[LOOKUP_MAX][300];
-    size_t kl, i, nt = 0;
+    size_t kl, i, nt = 0, np, ps[LOOKUP_MAX], pe[LOOKUP_MAX];
     xs_query t = {0}, tq[LOOKUP_MAX], *kids[LOOKUP_MAX];
     xs_search_opts o;
     xs_hits *hits = NULL;
@@ -850,25 +850,17 @@ static void do_lookup(struct worker *w, const struct api_req *rq,
     /* a field holding several numbers (交路字第0940031820號;台內警字第…),
      * as the docno of a hit can: each of them */
     memset(tq, 0, sizeof tq);
-    for (p = dn; *p && nt < LOOKUP_MAX;) {
-        size_t pl = strcspn(p, ";|,"), k;
-        static const char *const seps[] = {"；", "，", "、"};
-        for (k = 0; k < sizeof seps / sizeof seps[0]; k++) {
-            const char *f = strstr(p, seps[k]);
-            if (f && (size_t)(f - p) < pl)
-                pl = (size_t)(f - p);
-        }
-        kl = docno_norm(p, pl, key, sizeof key);
-        if (kl) {
-            snprintf(term[nt], sizeof term[nt], "XD:%s", key);
-            tq[nt].op = XS_Q_TERM;
-            tq[nt].term = term[nt];
-            tq[nt].term_len = strlen(term[nt]);
-            kids[nt] = &tq[nt];
-            nt++;
-        }
-        p += pl;
-        p += *p == ';' || *p == '|' || *p == ',' ? 1 : *p ? 3 : 0;
+    np = docno_split(dn, strlen(dn), ps, pe, LOOKUP_MAX);
+    for (i = 0; i < np; i++) {
+        kl = docno_norm(dn + ps[i], pe[i] - ps[i], key, sizeof key);
+        if (!kl)
+            continue;
+        snprintf(term[nt], sizeof term[nt], "XD:%s", key);
+        tq[nt].op = XS_Q_TERM;
+        tq[nt].term = term[nt];
+        tq[nt].term_len = strlen(term[nt]);
+        kids[nt] = &tq[nt];
+        nt++;
     }
     if (!nt) {
         reply_err(out, 400, "bad_parameter",
