@@ -922,6 +922,28 @@ static void on_span(void *ctx, size_t start, size_t end)
 }
 
 /* Is s, as a whole, one document number (国办发〔2013〕26号, FR Doc. ...)? */
+/* A key of docno_norm that is an organ and a bracketed year and no
+ * serial (国办发(2019)): the start of every number of that year. */
+static int docno_prefix(const char *key, size_t kl)
+{
+    const char *lp = memchr(key, '(', kl);
+    size_t i;
+    if (!lp || lp == key || kl < 7 || key[kl - 1] != ')' || (size_t)(key + kl - lp) != 6)
+        return 0;
+    for (i = 1; i <= 4; i++)
+        if (lp[i] < '0' || lp[i] > '9')
+            return 0;
+    return 1;
+}
+
+static xs_query *wildcard(struct qry *q, const char *prefix, size_t len)
+{
+    xs_query *n = qry_term(q, prefix, len, 1);
+    if (n)
+        n->op = XS_Q_WILDCARD;
+    return n;
+}
+
 static int whole_docno(const char *s, size_t len)
 {
     struct span_find f = {len, 0};
@@ -944,10 +966,13 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
             return leaf_quoted(q, "", s, len);
         memcpy(t, "XD:", 3);
         memcpy(t + 3, key, kl);
-        a = qry_term(q, t, 3 + kl, 1);
+        /* an organ and year without the serial (国办发〔2019〕): every
+         * number of that organ and year */
+        a = docno_prefix(key, kl) ? wildcard(q, t, 3 + kl) : qry_term(q, t, 3 + kl, 1);
         t[0] = 'T';
         memcpy(t + 1, key, kl);
-        return binary(q, XS_Q_OR, a, qry_term(q, t, 1 + kl, 1));
+        return binary(q, XS_Q_OR, a, docno_prefix(key, kl) ? wildcard(q, t, 1 + kl)
+                                                         : qry_term(q, t, 1 + kl, 1));
     }
     if (field == F_UNIT) {
         char *bt = ana_bool_term("XU", s, len);
@@ -970,6 +995,18 @@ static xs_query *leaf(struct qp *p, struct qry *q, const char *s, size_t len,
          * documents that carry it as their number, ranked first */
         if (!quoted && field == F_ANY && x) {
             kl = len < 200 ? docno_norm(s, len, key, sizeof key) : 0;
+            if (kl && docno_prefix(key, kl)) {
+                /* 国办发〔2019〕: the documents numbered so, first */
+                char t[300];
+                memcpy(t, "XD:", 3);
+                memcpy(t + 3, key, kl);
+                xs_query *d = wildcard(q, t, 3 + kl);
+                t[0] = 'S';
+                t[1] = 'T';
+                memmove(t + 2, t + 3, kl);
+                d = binary(q, XS_Q_AND, d, scale(q, wildcard(q, t, 2 + kl), 30.0));
+                return binary(q, XS_Q_OR, d, x);
+            }
             /* as the scanner finds it in a text, or typed without its
              * brackets (国办发2013年26号) */
             if (kl && !whole_docno(s, len) && !docno_key_gb(key, kl))
@@ -1638,7 +1675,7 @@ static void describe(struct buf *b, const xs_query *q, int depth)
     static const char *names[] = {"TERM", "AND", "OR", "AND_NOT", "AND_MAYBE",
                                   "FILTER", "PHRASE", "NEAR", "SCALE",
                                   "VALUE_RANGE", "ALL", "NONE", "SYNONYM",
-                                  "MAX", "TITLEFIT"};
+                                  "MAX", "TITLEFIT", "WILDCARD"};
     size_t i;
     if (!q || depth > 64) {
         buf_adds(b, "?");
@@ -1647,6 +1684,10 @@ static void describe(struct buf *b, const xs_query *q, int depth)
     switch (q->op) {
     case XS_Q_TERM:
         buf_add(b, q->term, q->term_len);
+        return;
+    case XS_Q_WILDCARD:
+        buf_add(b, q->term, q->term_len);
+        buf_addc(b, '*');
         return;
     case XS_Q_ALL:
         buf_adds(b, "<all>");

@@ -1157,6 +1157,14 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
         out = Xapian::Query(std::string(q->term, q->term_len),
                             q->wqf ? q->wqf : 1);
         return XS_OK;
+    case XS_Q_WILDCARD:
+        if (!q->term || q->term_len == 0)
+            return xs_fail(err, XS_EQUERY, "xs: query: empty wildcard");
+        out = Xapian::Query(Xapian::Query::OP_WILDCARD,
+                            std::string(q->term, q->term_len),
+                            XS_WILDCARD_MAX,
+                            Xapian::Query::WILDCARD_LIMIT_FIRST);
+        return XS_OK;
     case XS_Q_ALL:
         out = Xapian::Query::MatchAll;
         return XS_OK;

@@ -297,11 +297,15 @@ typedef enum xs_qop {
     XS_Q_NONE,        /* no document                                     */
     XS_Q_SYNONYM,     /* kids OR'ed, weighted as one term                */
     XS_Q_MAX,         /* kids OR'ed, weighted as the best of them        */
-    XS_Q_TITLEFIT     /* kids[0] (no weight of its own) weighted factor *
+    XS_Q_TITLEFIT,    /* kids[0] (no weight of its own) weighted factor *
                        * min(1, window / value of slot), squared when   *
                        * wqf is 2: a title match counts more the more   *
                        * of the title it covers                         */
+    XS_Q_WILDCARD     /* every term starting with term (term_len bytes), *
+                       * weighted as one term (at most XS_WILDCARD_MAX  *
+                       * of them, the first in order)                   */
 } xs_qop;
+#define XS_WILDCARD_MAX 1000
 
 typedef struct xs_query {
     xs_qop op;

@@ -828,6 +828,17 @@ def t_lookup():
         ids = sorted(h["id"] for h in obj.get("hits", [])) if st == 200 and obj else []
         want = sorted(both) if "2099" not in dn else both[1:]
         check("lookup: %s -> each number's document" % dn, ids == want, (st, ids))
+    # an organ and year without the serial: the documents numbered so
+    # first (not the ones citing such a number), in either script
+    for q in ["示政办发〔2022〕", "示政辦發[2022]", "docno:示政办发〔2022〕"]:
+        st, obj, _ = jreq("GET", "/api/search", {"q": q})
+        hits = obj.get("hits", []) if st == 200 and obj else []
+        check("search: q=%s finds 示政办发〔2022〕9号's document first" % q,
+              hits[:1] and hits[0]["id"] == doc and hits[0]["docno"] == "示政办发〔2022〕9号",
+              (st, [h.get("docno") for h in hits[:3]]))
+    st, obj, _ = jreq("GET", "/api/search", {"q": "docno:示政办发〔2099〕"})
+    check("search: docno: of an organ and a year with no number -> no hit",
+          st == 200 and obj["total"] == 0, (st, obj and obj.get("total")))
     st, obj, _ = jreq("GET", "/api/lookup", {"docno": "示政办发〔2099〕77号"})
     check("lookup: unknown number -> 200 with no hits", st == 200 and obj["hits"] == [], st)
     st, obj, _ = jreq("GET", "/api/lookup")
