@@ -1296,7 +1296,7 @@ static xs_query *p_primary(struct parser *ps, int *neg)
                 q->ncontent++;
             }
             ps->filler = ps->simple && !*neg && q->ncontent == c0 && q->nfill > f0;
-            if (*neg || x->field != F_ANY)
+            if (*neg || (x->field != F_ANY && x->field != F_TITLE))
                 ps->pc_off = 1;
             else if (!ps->filler)
                 add_piece(ps, x->ts, x->tl);

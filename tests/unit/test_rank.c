@@ -147,6 +147,8 @@ static const struct tdoc docs[] = {
     {"tm-rules.txt", "中华人民共和国商标法实施条例", "2014-04-29",
      "第一条 根据《中华人民共和国商标法》（以下简称商标法），制定本条例。"
      "依照中华人民共和国商标法的规定，适用中华人民共和国商标法。" FILL},
+    {"tm-guide.txt", "商标法释义：商标法条文与商标法实务", "2015-01-01",
+     "本书解读商标法。" FILL},
     /* titles the query's brackets and quotes cut apart: the title typed
      * whole, not the one holding most of it */
     {"interp1.txt", "最高人民法院关于审理专利纠纷案件若干问题的解释", "2009-12-28",
@@ -376,6 +378,8 @@ int main(void)
     CHECK_SEARCH("emergency executive order 2.2", 2, 0, "eeo22.txt");
     CHECK_SEARCH("\"2.2\"", 1, 0, "eeo22.txt");
     CHECK_SEARCH("个税", 2, 0, "iit-law.txt");
+    CHECK_SEARCH("title:个人所得税", 2, 0, "iit-law.txt");
+    CHECK_SEARCH("title:商标法", 3, 0, "tm-law.txt");
     CHECK_SEARCH("什么", 1, 0, "faq.txt");
     CHECK_SEARCH("如何 -低保", 0, 0, NULL);
     /* an English abbreviation finds its full name (one way) */
