@@ -1434,11 +1434,58 @@ static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
  * linear fits of the runs leave to the texts). Not for one character: a
  * title of a few characters is no better for holding it; nor for a pasted
  * passage longer than any title. */
+/* The question words around a query's Han text (请问……是什么, 如何……):
+ * *s and *len narrowed to what is between them (head: at its start, tail:
+ * at its end), so that the text can still be a whole title. */
+static void trim_fillers(const char **s, size_t *len, int head, int tail)
+{
+    uint32_t *c, *st, *en;
+    size_t n = ana_fold_cps(*s, *len, &c, &st, &en), a = 0, b, k, l;
+    if (n == (size_t)-1)
+        return;
+    b = n;
+    for (int again = 1; again && head;) {
+        again = 0;
+        for (l = 4; l >= 1; l--) {
+            for (k = 0; k < l && a + k < b && is_han(c[a + k]); k++)
+                ;
+            if (k == l && a + l < b && syn_filler(c + a, l)) {
+                a += l;
+                again = 1;
+                break;
+            }
+        }
+    }
+    for (int again = 1; again && tail;) {
+        again = 0;
+        for (l = 4; l >= 1; l--) {
+            for (k = 0; k < l && b > a + l && is_han(c[b - 1 - k]); k++)
+                ;
+            if (k == l && b > a + l && syn_filler(c + b - l, l)) {
+                b -= l;
+                again = 1;
+                break;
+            }
+        }
+    }
+    if (a < b && (a > 0 || b < n)) {
+        size_t from = st[a], to = en[b - 1];
+        *s += from;
+        *len = to - from;
+    }
+    free(c);
+}
+
 static xs_query *whole_title_fit(struct parser *ps)
 {
     struct nlist all = {0};
     size_t k, n = 0, state = 0;
     xs_query *fit;
+    if (ps->q->fill_opt) { /* the question words are optional */
+        trim_fillers(&ps->pc[0].s, &ps->pc[0].len, 1, ps->npc == 1);
+        if (ps->npc > 1)
+            trim_fillers(&ps->pc[ps->npc - 1].s, &ps->pc[ps->npc - 1].len, 0, 1);
+    }
     for (k = 0; k < ps->npc; k++)
         if (title_terms(ps->q, ps->pc[k].s, ps->pc[k].len, 1, &all,
                         k ? NULL : &state) == (size_t)-1) {

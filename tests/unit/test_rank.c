@@ -379,6 +379,8 @@ int main(void)
     CHECK_SEARCH("\"2.2\"", 1, 0, "eeo22.txt");
     CHECK_SEARCH("个税", 2, 0, "iit-law.txt");
     CHECK_SEARCH("title:个人所得税", 2, 0, "iit-law.txt");
+    CHECK_SEARCH("请问最高人民法院关于审理专利纠纷案件若干问题的解释（二）是什么", 2, 0,
+                 "interp2.txt");
     CHECK_SEARCH("title:商标法", 3, 0, "tm-law.txt");
     CHECK_SEARCH("什么", 1, 0, "faq.txt");
     CHECK_SEARCH("如何 -低保", 0, 0, NULL);
