@@ -1498,7 +1498,11 @@ static xs_query *whole_title_fit(struct parser *ps)
     n = positions(ps->pc[0].s, (size_t)(ps->pc[k].s + ps->pc[k].len - ps->pc[0].s), 1);
     if (n > 9 && state)
         n -= state;
-    if (n < 2 || n > 320 || !all.n || !(fit = title_fit(ps->q, nl_make(ps->q, &all, XS_Q_AND), n)))
+    if (n < 2 || n > 320 || !all.n) {
+        free(all.v);
+        return NULL;
+    }
+    if (!(fit = title_fit(ps->q, nl_make(ps->q, &all, XS_Q_AND), n)))
         return NULL;
     fit->wqf = 2; /* the square of the share */
     return fit;

@@ -368,20 +368,22 @@ int main(void)
     CHECK_SEARCH("公租房申请", 1, 0, "gongzu.txt");
     CHECK_SEARCH("2019年政府工作报告", 2, 0, "report2019.txt");
     CHECK_SEARCH("政府工作报告 2019", 2, 0, "report2019.txt");
-    /* a query of nothing but question words still needs them */
     /* the title typed whole comes first */
     CHECK_SEARCH("中华人民共和国商标法", 2, 0, "tm-law.txt");
     CHECK_SEARCH("中華人民共和國商標法", 2, 0, "tm-law.txt");
     CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释（二）", 2, 0, "interp2.txt");
     CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释", 2, 0, "interp1.txt");
     CHECK_SEARCH("关于印发生态环境保护“十二五”规划的通知", 2, 0, "plan-12.txt");
+    /* a number written with a point is a phrase across its hole */
     CHECK_SEARCH("emergency executive order 2.2", 2, 0, "eeo22.txt");
     CHECK_SEARCH("\"2.2\"", 1, 0, "eeo22.txt");
+    /* an abbreviation alone and title: words weigh the whole title too */
     CHECK_SEARCH("个税", 2, 0, "iit-law.txt");
     CHECK_SEARCH("title:个人所得税", 2, 0, "iit-law.txt");
     CHECK_SEARCH("请问最高人民法院关于审理专利纠纷案件若干问题的解释（二）是什么", 2, 0,
                  "interp2.txt");
     CHECK_SEARCH("title:商标法", 3, 0, "tm-law.txt");
+    /* a query of nothing but question words still needs them */
     CHECK_SEARCH("什么", 1, 0, "faq.txt");
     CHECK_SEARCH("如何 -低保", 0, 0, NULL);
     /* an English abbreviation finds its full name (one way) */
