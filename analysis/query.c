@@ -1076,7 +1076,7 @@ static int rparen(uint32_t cp) { return cp == ')' || cp == 0xFF09; }
  * GB/T 9704 key (docno_key_gb); else 0. */
 static size_t paren_docno(const char *s, size_t len, size_t from, size_t at)
 {
-    size_t i = at, l, e = 0;
+    size_t i = at, l, e = 0, ce = 0;
     uint32_t c;
     int close = 0, digits = 0;
     char key[128];
@@ -1084,6 +1084,7 @@ static size_t paren_docno(const char *s, size_t len, size_t from, size_t at)
         l = utf8_dec((const unsigned char *)s + i, len - i, &c);
         if (!close) {
             close = rparen(c);
+            ce = i + l;
         } else if (digit_value(c) >= 0) {
             digits = 1;
             e = i + l;
@@ -1095,6 +1096,12 @@ static size_t paren_docno(const char *s, size_t len, size_t from, size_t at)
             break; /* 第 before the serial, spaces */
         }
         i += l;
+    }
+    if (close && !digits && ce - from < sizeof key &&
+        (ce == len || is_space_at(s, len, ce, &(size_t){0}))) {
+        /* no serial: an organ and year (国办发（2019）), the start of numbers */
+        l = docno_norm(s + from, ce - from, key, sizeof key);
+        return l && docno_prefix(key, l) ? ce : 0;
     }
     if (!e || e - from >= sizeof key)
         return 0;

@@ -830,7 +830,8 @@ def t_lookup():
         check("lookup: %s -> each number's document" % dn, ids == want, (st, ids))
     # an organ and year without the serial: the documents numbered so
     # first (not the ones citing such a number), in either script
-    for q in ["示政办发〔2022〕", "示政辦發[2022]", "docno:示政办发〔2022〕"]:
+    for q in ["示政办发〔2022〕", "示政辦發[2022]", "docno:示政办发〔2022〕", "docno:示政办发（2022）",
+              "示政办发(2022)"]:
         st, obj, _ = jreq("GET", "/api/search", {"q": q})
         hits = obj.get("hits", []) if st == 200 and obj else []
         check("search: q=%s finds 示政办发〔2022〕9号's document first" % q,
