@@ -223,11 +223,10 @@ static size_t enc_cps(const uint32_t *c, size_t n, char *out)
 
 /* A phrase over terms l (in order, adjacent). Long phrases become an AND
  * of overlapping chunks of PHRASE_CHUNK terms, each chunk sharing its first
- * term with the previous one. Consumes l. */
-/* The terms of l as a phrase (in overlapping chunks of PHRASE_CHUNK);
- * hole[k] (may be NULL) says punctuation comes before term k, where the
- * index leaves a position empty: the phrase's window spans it (2.2,
- * covid-19, U.S., 国办发〔2013〕26号). */
+ * term with the previous one. Consumes l. hole[k] (may be NULL) says
+ * punctuation comes before term k, where the index leaves a position
+ * empty: the phrase's window spans it (2.2, covid-19, U.S.,
+ * 国办发〔2013〕26号). */
 static xs_query *make_phrase_holes(struct qry *q, struct nlist *l,
                                    const unsigned char *hole)
 {
@@ -703,7 +702,6 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     int runs = 0;       /* Han runs and Latin words */
     int han = 0, gap = 0;
     unsigned char *hole; /* hole[k]: punctuation before term k */
-    xs_query *r;
     char t[256];
     struct buf ph;      /* the Latin words joined by one space */
     size_t pl = strlen(pfx);
@@ -790,8 +788,7 @@ static xs_query *leaf_quoted(struct qry *q, const char *pfx, const char *s,
     }
     nl_add(&drive, make_phrase_holes(q, &l, hole));
     free(hole);
-    r = nl_make(q, &drive, XS_Q_AND);
-    return r;
+    return nl_make(q, &drive, XS_Q_AND);
 }
 
 /* Ranking by a string's adjacency (pfx "S": in the title): its bigrams
@@ -921,7 +918,6 @@ static void on_span(void *ctx, size_t start, size_t end)
         f->whole = 1;
 }
 
-/* Is s, as a whole, one document number (国办发〔2013〕26号, FR Doc. ...)? */
 /* A key of docno_norm that is an organ and a bracketed year and no
  * serial (国办发(2019)): the start of every number of that year. */
 static int docno_prefix(const char *key, size_t kl)
@@ -944,6 +940,7 @@ static xs_query *wildcard(struct qry *q, const char *prefix, size_t len)
     return n;
 }
 
+/* Is s, as a whole, one document number (国办发〔2013〕26号, FR Doc. ...)? */
 static int whole_docno(const char *s, size_t len)
 {
     struct span_find f = {len, 0};
@@ -1433,14 +1430,6 @@ static xs_query *latin_title_fit(struct qry *q, const char *s, size_t len)
     return NULL;
 }
 
-/* The query's words and phrases together as a document's whole title,
- * whatever brackets and quotes cut them apart (……的解释（二）, 印发……“十二五”
- * 规划的通知): a share of the title the square of the share they cover, so
- * the title that is just what was typed comes before longer ones holding
- * it (中华人民共和国商标法 before 中华人民共和国商标法实施条例, which the
- * linear fits of the runs leave to the texts). Not for one character: a
- * title of a few characters is no better for holding it; nor for a pasted
- * passage longer than any title. */
 /* The question words around a query's Han text (请问……是什么, 如何……):
  * *s and *len narrowed to what is between them (head: at its start, tail:
  * at its end), so that the text can still be a whole title. */
@@ -1483,6 +1472,14 @@ static void trim_fillers(const char **s, size_t *len, int head, int tail)
     free(c);
 }
 
+/* The query's words and phrases together as a document's whole title,
+ * whatever brackets and quotes cut them apart (……的解释（二）, 印发……“十二五”
+ * 规划的通知): a share of the title the square of the share they cover, so
+ * the title that is just what was typed comes before longer ones holding
+ * it (中华人民共和国商标法 before 中华人民共和国商标法实施条例, which the
+ * linear fits of the runs leave to the texts). Not for one character: a
+ * title of a few characters is no better for holding it; nor for a pasted
+ * passage longer than any title. */
 static xs_query *whole_title_fit(struct parser *ps)
 {
     struct nlist all = {0};
