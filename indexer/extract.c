@@ -414,6 +414,10 @@ static char *apply_ops(char *v, char *const *ops, size_t nops)
             const char *p = sl ? find_str(v, ops[i + 1], op[5] == 't') : NULL;
             if (p && op[5] == 'h' && (size_t)(p - v) + sl <= DROP_NEAR) {
                 const char *q = p + sl; /* and a bracket closing the chrome */
+                const char *cb = strstr(ops[i + 1], "\xE3\x80\x90") /* 【 */
+                                     ? strstr(q, "\xE3\x80\x91") : NULL;
+                if (cb && cb - q <= 40) /* 【字体： 大 中 小 】: through its 】 */
+                    q = cb;
                 while (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t' ||
                        *q == ']' || *q == ')')
                     q++;

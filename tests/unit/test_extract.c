@@ -287,6 +287,17 @@ static void test_chrome(void)
         CHECK(has(rs.v[0].text, "奋力谱写新篇章！"));
     }
     recs_release(&rs);
+    /* another site's layout: where it is, then 【字体：大 中 小】 */
+    CHECK_INTEQ(run("report-yn.csv", "x-work-report-provincial-2026/2026_测试省_政府工作报告.csv",
+                    &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK(rs.v[0].text && !strncmp(rs.v[0].text, "——2026年1月28日", strlen("——2026年1月28日")));
+        CHECK(!has(rs.v[0].text, "您的位置"));
+        CHECK(!has(rs.v[0].text, "【字体"));
+        CHECK(has(rs.v[0].text, "字体大小不是报告的内容"));
+    }
+    recs_release(&rs);
 }
 
 static void test_sql(void)
