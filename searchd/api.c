@@ -837,7 +837,7 @@ static void do_lookup(struct worker *w, const struct api_req *rq,
 {
     const char *dn = param(rq, "docno");
     char key[256], term[LOOKUP_MAX][300];
-    size_t kl, i, nt = 0, np, ps[LOOKUP_MAX], pe[LOOKUP_MAX];
+    size_t kl, i, nt = 0, np, ps[LOOKUP_MAX + 1], pe[LOOKUP_MAX + 1];
     xs_query t = {0}, tq[LOOKUP_MAX], *kids[LOOKUP_MAX];
     xs_search_opts o;
     xs_hits *hits = NULL;
@@ -850,7 +850,12 @@ static void do_lookup(struct worker *w, const struct api_req *rq,
     /* a field holding several numbers (交路字第0940031820號;台內警字第…),
      * as the docno of a hit can: each of them */
     memset(tq, 0, sizeof tq);
-    np = docno_split(dn, strlen(dn), ps, pe, LOOKUP_MAX);
+    np = docno_split(dn, strlen(dn), ps, pe, LOOKUP_MAX + 1);
+    if (np > LOOKUP_MAX) {
+        reply_err(out, 400, "bad_parameter",
+                  "look up at most 8 document numbers at a time; split the list");
+        return;
+    }
     for (i = 0; i < np; i++) {
         kl = docno_norm(dn + ps[i], pe[i] - ps[i], key, sizeof key);
         if (!kl)

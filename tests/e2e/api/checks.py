@@ -837,6 +837,8 @@ def t_lookup():
         check("search: q=%s finds 示政办发〔2022〕9号's document first" % q,
               hits[:1] and hits[0]["id"] == doc and hits[0]["docno"] == "示政办发〔2022〕9号",
               (st, [h.get("docno") for h in hits[:3]]))
+    st, obj, _ = jreq("GET", "/api/lookup", {"docno": ";".join(["示政办发〔2022〕%d号" % k for k in range(1, 10)])})
+    expect_error("lookup: more than 8 numbers at once -> 400", st, obj, 400)
     st, obj, _ = jreq("GET", "/api/search", {"q": "docno:示政办发〔2099〕"})
     check("search: docno: of an organ and a year with no number -> no hit",
           st == 200 and obj["total"] == 0, (st, obj and obj.get("total")))
