@@ -377,11 +377,16 @@ struct MHD_Daemon *http_start(const struct http_conf *cf, struct err *e)
         ready[nready] = w;
         all_workers[nworkers++] = w;
     }
+    /* ITC: MHD_quiesce_daemon (SIGTERM) needs it with one thread */
     d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                             MHD_USE_ERROR_LOG,
+                             MHD_USE_ITC | MHD_USE_ERROR_LOG,
                          0, NULL, NULL, handler, NULL,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cf->threads,
+                         /* a "pool" of one (or zero) is no pool, and
+                          * MHD warns: one thread gives no pool option */
+                         cf->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE
+                                         : MHD_OPTION_CONNECTION_LIMIT,
+                         (unsigned)(cf->threads > 1 ? cf->threads : cf->max_conn),
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)cf->max_conn,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                          /* room for a request with headers far past our

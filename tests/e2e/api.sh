@@ -114,7 +114,45 @@ else
         bad "searchd exits 0 on SIGTERM (got $rc)"
     fi
 fi
-if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error' "$TMP/searchd.err"; then
+# one worker thread: no pool, and SIGTERM still drains (MHD needs its
+# inter-thread channel to stop accepting; it complained, and the drain was
+# skipped, before)
+rm -f "$TMP/port1"
+"$BUILD/bin/searchd" --db "$TMP/ix" --listen 127.0.0.1:0 --port-file "$TMP/port1" \
+    --threads 1 --access-log off 2>"$TMP/searchd1.err" &
+SD_PID=$!
+i=0
+while [ ! -s "$TMP/port1" ] && [ $i -lt 100 ]; do
+    kill -0 "$SD_PID" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+done
+if [ -s "$TMP/port1" ] &&
+   python3 -c 'import sys, urllib.request; sys.exit(0 if urllib.request.urlopen("http://127.0.0.1:%s/api/search?q=%%E6%%94%%BF%%E5%%BA%%9C" % sys.argv[1], timeout=10).status == 200 else 1)' "$(cat "$TMP/port1")"; then
+    ok "searchd --threads 1 answers a search"
+else
+    bad "searchd --threads 1 answers a search"
+fi
+kill -TERM "$SD_PID" 2>/dev/null
+i=0
+while kill -0 "$SD_PID" 2>/dev/null && [ $i -lt 50 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+if kill -0 "$SD_PID" 2>/dev/null; then
+    bad "searchd --threads 1 stops within 5 s of SIGTERM"
+else
+    wait "$SD_PID"
+    rc=$?
+    SD_PID=
+    if [ "$rc" = 0 ] && ! grep -qiE 'warning|requires|ignored' "$TMP/searchd1.err"; then
+        ok "searchd --threads 1: SIGTERM drains and exits 0 without complaint"
+    else
+        bad "searchd --threads 1: SIGTERM drains and exits 0 without complaint (rc $rc)"
+        sed 's/^/  searchd: /' "$TMP/searchd1.err" | tail -5
+    fi
+fi
+if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error' "$TMP/searchd.err" "$TMP/searchd1.err"; then
     bad "searchd stderr free of sanitizer reports"
     grep -iE -A5 'sanitizer|runtime error' "$TMP/searchd.err" | head -20 | sed 's/^/  /'
 fi
