@@ -312,7 +312,7 @@ static size_t parse_numeric(const unsigned char *s, size_t n, size_t i, int mode
     size_t j, nd, l, e;
     long y, m, d;
     enum num_kind k;
-    int sep;
+    int sep, roc = 0;
     uint32_t c;
     j = read_num(s, n, i, &y, &nd, &k);
     if (k != NUM_ARABIC) return 0;
@@ -325,11 +325,16 @@ static size_t parse_numeric(const unsigned char *s, size_t n, size_t i, int mode
         out->y = (int)y; out->m = (int)m; out->d = (int)d;
         return j;
     }
-    if (nd != 4) return 0;
+    if (nd == 3 && mode != NUM_FIND && y >= 100 && y <= 150) {
+        roc = 1;    /* a Taiwan site's date field: 112-05-03 is 2023-05-03 */
+        y += 1911;
+    } else if (nd != 4) {
+        return 0;
+    }
     c = peek(s, n, j, &l);
     sep = sep_of(c);
     if (!sep) {
-        if (mode == NUM_FIND || !valid((int)y, 0, 0)) return 0;
+        if (roc || mode == NUM_FIND || !valid((int)y, 0, 0)) return 0;
         out->y = (int)y; out->m = 0; out->d = 0;    /* a year alone */
         return j;
     }
@@ -338,7 +343,7 @@ static size_t parse_numeric(const unsigned char *s, size_t n, size_t i, int mode
     j = e;
     c = peek(s, n, j, &l);
     if (sep_of(c) != sep) {
-        if (mode == NUM_FIND || sep == '.' || !valid((int)y, (int)m, 0) || m == 0)
+        if (roc || mode == NUM_FIND || sep == '.' || !valid((int)y, (int)m, 0) || m == 0)
             return 0;
         out->y = (int)y; out->m = (int)m; out->d = 0;   /* 2019-03 */
         return j;

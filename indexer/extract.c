@@ -982,7 +982,11 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
             struct xsrc *s = xsrcs_push(&srcs);
             if (s) {
                 markup_xml_fields(doc, NULL, s);
-                markup_xml_text(doc, NULL, &s->text);
+                /* <正文> (or <content> …): the body, not every field's
+                 * text run together */
+                xsrc_body_from_keys(s);
+                if (!s->text.len)
+                    markup_xml_text(doc, NULL, &s->text);
             }
         } else {
             for (i = 0; i < nr; i++) {
@@ -990,7 +994,9 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
                 if (!s)
                     break;
                 markup_xml_fields(doc, recs[i], s);
-                markup_xml_text(doc, recs[i], &s->text);
+                xsrc_body_from_keys(s);
+                if (!s->text.len)
+                    markup_xml_text(doc, recs[i], &s->text);
                 if (nr > 1)
                     xml_record_key(s, i + 1);
             }

@@ -132,6 +132,94 @@ static const char *const title_ends[] = {
     NULL
 };
 
+/* The value of a labelled line ("發文字號：院臺秘字第…號"): the label is one
+ * of labs, then a colon (either width); *v is what follows, trimmed. */
+static int labelled(const struct line *l, const char *const *labs,
+                    struct line *v)
+{
+    size_t k;
+    for (k = 0; labs[k]; k++) {
+        size_t ll = strlen(labs[k]), i = ll;
+        if (l->n <= ll || memcmp(l->p, labs[k], ll) != 0)
+            continue;
+        while (i < l->n && l->p[i] == ' ')
+            i++;
+        if (i + 3 <= l->n && !memcmp(l->p + i, "：", 3))
+            i += 3;
+        else if (i < l->n && l->p[i] == ':')
+            i++;
+        else
+            continue;
+        while (i < l->n && l->p[i] == ' ')
+            i++;
+        v->p = l->p + i;
+        v->n = l->n - i;
+        return v->n > 0;
+    }
+    return 0;
+}
+
+static const char *const lab_docno[] = {"發文字號", "发文字号", NULL};
+static const char *const lab_subject[] = {"主旨", NULL};
+/* what a Taiwan 公文 calls itself after the organ's name */
+static const char *const tw_kinds[] = {"開會通知單", "书函", "書函", "函", "令",
+                                       "公告", NULL};
+
+/* A Taiwan 公文 (文書處理手冊 layout): "範例部 函", then labelled lines
+ * (發文日期：, 發文字號：, 主旨：). Its title is the organ and kind with
+ * the 主旨, as the Executive Yuan gazette writes them ("…部令：核釋…"),
+ * its unit the organ. Returns 1 when the layout was met. */
+static int tw_letter(const struct line *head, size_t nh, struct xsrc *src)
+{
+    struct line subj = {0}, dn = {0}, org = head[0];
+    size_t i, k, kl = 0;
+    struct buf b;
+    int found = 0;
+    char *c;
+    if (nchars(org.p, org.n) > 24 || has_any(org.p, org.n, punct))
+        return 0;
+    for (k = 0; tw_kinds[k]; k++)
+        if (ends_with(&org, tw_kinds[k])) {
+            kl = strlen(tw_kinds[k]);
+            break;
+        }
+    if (!kl || org.n < kl + 6)
+        return 0;
+    for (i = 1; i < nh; i++) {
+        if (!dn.n && labelled(&head[i], lab_docno, &dn))
+            found = 1;
+        if (!subj.n && labelled(&head[i], lab_subject, &subj))
+            found = 1;
+    }
+    if (!found || !subj.n)
+        return 0;
+    buf_init(&b, 0);
+    /* "範例部　函": the name without the spaces before the kind */
+    c = xstr_clean(org.p, org.n - kl);
+    if (c) {
+        xsrc_add(src, XK_KEY, "gbt:unit", c, strlen(c));
+        buf_adds(&b, c);
+        buf_add(&b, org.p + org.n - kl, kl);
+        buf_adds(&b, "：");
+        buf_add(&b, subj.p, subj.n < 600 ? subj.n : 600);
+        free(c);
+        c = xstr_clean(b.p, b.len);
+        if (c)
+            xsrc_add(src, XK_KEY, "gbt:title", c, strlen(c));
+        free(c);
+    }
+    buf_release(&b);
+    if (dn.n) {
+        struct dn d = {0, 0, 0};
+        docno_scan(dn.p, dn.n, dn_cb, &d);
+        if (d.cnt && (c = xstr_trim(dn.p + d.s, d.e - d.s)) != NULL) {
+            xsrc_add(src, XK_KEY, "gbt:docno", c, strlen(c));
+            free(c);
+        }
+    }
+    return 1;
+}
+
 void gbt_fields(const char *s, size_t n, struct xsrc *src)
 {
     struct line head[16], tail[12];
@@ -146,6 +234,8 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
         if (is_cjk_start(&head[i]))
             han++;
     buf_init(&b, 0);
+    if (han)
+        tw_letter(head, nh, src); /* its fields come first: they win */
     if (!han) {
         /* English: the first line is the title; the first written date */
         char *t = xstr_clean(head[0].p, head[0].n);

@@ -42,17 +42,25 @@ static int grow(void **v, size_t *cap, size_t n, size_t sz)
     return 0;
 }
 
+#define RULE_WORDS 48 /* a rule's source and its operations' words */
+
 /* Split a rule line into whitespace-separated words; "..." quotes a word
- * with spaces. Returns the count (at most max). */
+ * with spaces. Returns the count, or max + 1 (and no words) when there are
+ * more than max: a rule is never cut short silently. */
 static size_t split_words(const char *s, char **w, size_t max)
 {
     size_t n = 0;
-    while (*s && n < max) {
+    for (;;) {
         const char *b;
         while (*s == ' ' || *s == '\t')
             s++;
         if (!*s)
             break;
+        if (n == max) {
+            while (n > 0)
+                free(w[--n]);
+            return max + 1;
+        }
         if (*s == '"') {
             b = ++s;
             while (*s && *s != '"')
@@ -72,7 +80,7 @@ static size_t split_words(const char *s, char **w, size_t max)
 
 static int parse_rule(struct prule *r, const char *v)
 {
-    char *w[16];
+    char *w[RULE_WORDS];
     size_t n, i;
     memset(r, 0, sizeof *r);
     if (strncmp(v, "value:", 6) == 0) {
@@ -80,8 +88,8 @@ static int parse_rule(struct prule *r, const char *v)
         r->arg = strdup(v + 6);
         return r->arg ? 0 : -1;
     }
-    n = split_words(v, w, 16);
-    if (n == 0)
+    n = split_words(v, w, RULE_WORDS);
+    if (n == 0 || n > RULE_WORDS)
         return -1;
     if (strncmp(w[0], "xpath:", 6) == 0) {
         r->kind = PR_XPATH;
@@ -308,8 +316,9 @@ int profile_parse(struct profset *ps, const char *name, const char *text,
                 f->r = nr;
                 if (parse_rule(&f->r[f->nr], v)) {
                     rule_release(&f->r[f->nr]);
-                    err_set(e, -1, "profile: bad rule '%s' in '%s' line %d", v,
-                            name, lineno);
+                    err_set(e, -1, "profile: '%s' line %d: bad rule (an unknown "
+                            "source, or more than %d words): %s", name, lineno,
+                            RULE_WORDS, v);
                     free(k);
                     free(v);
                     return -1;

@@ -190,7 +190,7 @@ static int is_text_name(const char *name)
 
 /* After all columns of a record are in: the body text from the first text
  * column (HTML parsed), and info-table fields from every HTML column. */
-static void body_from_columns(struct xsrc *src)
+void xsrc_body_from_keys(struct xsrc *src)
 {
     size_t i;
     int have = 0;
@@ -340,7 +340,7 @@ int recfmt_csv(const char *s, size_t n, struct xsrcs *out, char *msg,
                 xsrc_add(src, XK_KEY, hdr.f[i], row.f[i], strlen(row.f[i]));
         snprintf(num, sizeof num, "%zu", nrow);
         src->key = strdup(num);
-        body_from_columns(src);
+        xsrc_body_from_keys(src);
         row_free(&row);
     }
     row_free(&row);
@@ -526,7 +526,7 @@ int recfmt_sql(const char *s, size_t n, struct xsrcs *out, char *msg,
                     j++;
                 break;
             }
-            body_from_columns(src);
+            xsrc_body_from_keys(src);
             {
                 const char *id = xsrc_get(src, XK_KEY, "id");
                 char num[32];
@@ -575,7 +575,7 @@ static void json_fields(json_t *o, struct xsrc *src)
                      json_is_true(v) ? 4 : 5);
         }
     }
-    body_from_columns(src);
+    xsrc_body_from_keys(src);
     if (!src->text.len) {
         /* no body key: every string value, one per line */
         json_object_foreach(o, k, v) {

@@ -43,6 +43,10 @@ int xsrc_add(struct xsrc *s, int kind, const char *name, const char *val,
 /* Borrowed value for (kind, name), matched ASCII-case-insensitively;
  * NULL when absent. Empty values count as absent. */
 const char *xsrc_get(const struct xsrc *s, int kind, const char *name);
+/* The body text from the first key named as a body (content, text, 正文,
+ * 内容 …; HTML parsed), and info-table fields from every HTML one: a
+ * record's columns, or an XML record's leaf elements. */
+void xsrc_body_from_keys(struct xsrc *src);
 
 /* Trimmed copy of s[0..n) (ASCII space, tab, CR, LF, U+3000, U+00A0);
  * NULL when empty. */

@@ -35,6 +35,11 @@ static const struct parse_case parse_cases[] = {
     {"民國94年", "2005"},
     {"民国102年", "2013"},
     {"93年1月2日", "2004-01-02"},
+    /* a Taiwan site's date field: an ROC year of three digits, numeric */
+    {"112-05-03", "2023-05-03"},
+    {"112/5/3", "2023-05-03"},
+    {"113.12.31", "2024-12-31"},
+    {"100-01-01 09:30", "2011-01-01"},
     /* numeric */
     {"2019-03-14", "2019-03-14"},
     {"2019-3-14", "2019-03-14"},
@@ -69,6 +74,9 @@ static const struct parse_case parse_cases[] = {
     {"1900-02-29", NULL},
     {"2019-04-31", NULL},
     {"2019/3-14", NULL},
+    {"112-02-30", NULL},   /* ROC 112 = 2023: no 30 February */
+    {"99-12-31", NULL},    /* two digits: 1999 or ROC 99? neither */
+    {"112-05", NULL},
     {"February 30, 2016", NULL},
     {"Smarch 14, 2019", NULL},
     {"二〇一三年二月三十日", NULL},

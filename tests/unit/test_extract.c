@@ -5,6 +5,7 @@
 #include "tests/unit/check.h"
 #include "indexer/extract.h"
 #include "indexer/profile.h"
+#include "common/buf.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -100,6 +101,20 @@ static void test_gbt9704(void)
     CHECK(has(rs.v[0].text, "认真贯彻执行"));
     recs_release(&rs);
 
+    /* a Taiwan 公文 (Big5): its head is labelled (發文日期：, 發文字號：,
+     * 主旨：); the organ's name and the kind of document open it */
+    CHECK_INTEQ(run("letter-tw.txt", "docs/letter-tw.txt", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "範例部函：檢送「範例資料開放作業要點」一份，請查照。");
+        CHECK_STREQ(rs.v[0].unit, "範例部");
+        CHECK_STREQ(rs.v[0].docno, "範授字第1130012345號");
+        CHECK_STREQ(rs.v[0].date, "2024-04-12");
+        CHECK_STREQ(rs.v[0].lang, "zh-Hant");
+        CHECK(has(rs.v[0].text, "本要點自即日生效"));
+    }
+    recs_release(&rs);
+
     CHECK_INTEQ(run("english.txt", "docs/english.txt", &rs, &e), 0);
     if (rs.n == 1) {
         CHECK_STREQ(rs.v[0].title, "EXECUTIVE ORDER ON SAMPLE TESTING");
@@ -161,6 +176,26 @@ static void test_gazette(void)
         CHECK_STREQ(rs.v[0].docno, "測授字第1020100869號");
         CHECK(has(rs.v[0].text, "主旨：公告修正測試範圍。"));
         CHECK(!has(rs.v[0].text, "<td"));
+    }
+    recs_release(&rs);
+}
+
+/* An XML export no profile knows, with Chinese element names: the fields
+ * from their elements, and the text from <正文> alone (not every field run
+ * together before it). */
+static void test_xml_export(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("export.xml", "x/export.xml", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "示例市促进数字经济发展若干措施");
+        CHECK_STREQ(rs.v[0].unit, "示例市人民政府");
+        CHECK_STREQ(rs.v[0].docno, "示政规〔2022〕4号");
+        CHECK_STREQ(rs.v[0].date, "2022-06-30");
+        CHECK(rs.v[0].text && !strncmp(rs.v[0].text, "为加快数字经济发展", strlen("为加快数字经济发展")));
+        CHECK(!has(rs.v[0].text, "示政规"));
     }
     recs_release(&rs);
 }
@@ -298,6 +333,26 @@ static void test_chrome(void)
         CHECK(has(rs.v[0].text, "字体大小不是报告的内容"));
     }
     recs_release(&rs);
+    /* a third: 分享: (twice, round the breadcrumb) before the speech */
+    CHECK_INTEQ(run("report-sx.csv", "x-work-report-provincial-2026/2026_测试省_政府工作报告.csv",
+                    &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK(rs.v[0].text && !strncmp(rs.v[0].text, "省长作政府工作报告", strlen("省长作政府工作报告")));
+        CHECK(!has(rs.v[0].text, "首页"));
+        CHECK(!has(rs.v[0].text, "分享:"));
+        CHECK(has(rs.v[0].text, "分享不是页面上的按钮"));
+    }
+    recs_release(&rs);
+    /* and a fourth: 分享： once, full width */
+    CHECK_INTEQ(run("report-sc.csv", "x-work-report-provincial-2026/2026_样例省_政府工作报告.csv",
+                    &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK(rs.v[0].text && !strncmp(rs.v[0].text, "2026年2月3日", strlen("2026年2月3日")));
+        CHECK(has(rs.v[0].text, "经验要分享，成果要共享"));
+    }
+    recs_release(&rs);
 }
 
 static void test_sql(void)
@@ -411,6 +466,34 @@ static void test_profiles(void)
     CHECK(profile_parse(&ps, "bad.conf", "[x]\ntitel = key:a\n", 17, &e) < 0);
     CHECK(has(e.msg, "bad.conf"));
     profset_release(&ps);
+    /* a long rule keeps every operation (17 words were cut to 16 once,
+     * silently dropping the last); one too long is refused, not cut */
+    {
+        struct buf b;
+        size_t k;
+        buf_init(&b, 0);
+        buf_adds(&b, "[w]\nmatch = *.csv\ntext = col:t");
+        for (k = 0; k < 20; k++)
+            buf_adds(&b, " drop-head X");
+        buf_adds(&b, " drop-tail END\n");
+        memset(&ps, 0, sizeof ps);
+        CHECK_INTEQ(profile_parse(&ps, "w.conf", b.p, b.len, &e), 0);
+        if (ps.n == 1 && ps.v[0].f[PF_TEXT].nr == 1) {
+            CHECK_INTEQ(ps.v[0].f[PF_TEXT].r[0].nops, 42);
+            CHECK_STREQ(ps.v[0].f[PF_TEXT].r[0].ops[41], "END");
+        }
+        profset_release(&ps);
+        buf_reset(&b);
+        buf_adds(&b, "[w]\nmatch = *.csv\ntext = col:t");
+        for (k = 0; k < 30; k++)
+            buf_adds(&b, " drop-head X");
+        buf_adds(&b, "\n");
+        memset(&ps, 0, sizeof ps);
+        CHECK(profile_parse(&ps, "long.conf", b.p, b.len, &e) < 0);
+        CHECK(has(e.msg, "long.conf") && has(e.msg, "more than 48 words"));
+        profset_release(&ps);
+        buf_release(&b);
+    }
     CHECK(profile_glob("**/a/*.md", "x/y/a/b.md"));
     CHECK(profile_glob("a/*.md", "x/y/a/b.md"));
     CHECK(!profile_glob("a/*.md", "x/ya/b.md"));
@@ -475,6 +558,7 @@ int main(void)
     test_gbt9704();
     test_tw_law();
     test_gazette();
+    test_xml_export();
     test_markdown();
     test_json();
     test_csv();
