@@ -580,6 +580,15 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         res = nl_make(q, &rank, XS_Q_OR);
         return res;
     }
+    /* the run in the other regional vocabulary (政府資訊公開 <->
+     * 政府信息公开): what the run as a whole weighs below (as a phrase, in a
+     * title, as the whole title), it weighs that way too (the better of
+     * the two), as each word's variant does above */
+    uint32_t *rv[1];
+    size_t rvn[1], nrv = 0;
+    if (cb - ca >= 2 && cb - ca <= 64)
+        nrv = variants(p, q, orig + st[ca], en[cb - 1] - st[ca], c + ca, cb - ca,
+                       rv, rvn, 1);
     c += ca; /* from here on, the run without the fillers around it */
     n = cb - ca;
     if (n > 1 && n <= 64)
@@ -595,7 +604,9 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         }
     }
     if (ncore > 1 && n <= 64)  /* the run as typed: its words adjacent */
-        nl_add(&rank, scale(q, han_bigrams(q, pfx, c, n), 2.0));
+        nl_add(&rank, scale(q, binary(q, XS_Q_MAX, han_bigrams(q, pfx, c, n),
+                                          nrv ? han_bigrams(q, pfx, rv[0], rvn[0]) : NULL),
+                            2.0));
     if (!title_only) {
         /* title matches: a one-word run as a word of the title (开工 in
          * 开工建设, not in 公开工作), a longer run as typed */
@@ -610,16 +621,25 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
              * 国家赔偿法, segmented 国家|赔偿法) */
             if (n >= 3)
                 sw = binary(q, XS_Q_MAX, sw, han_bigrams(q, "S", c, n));
-            nl_add(&rank, scale(q, sw, 3.0));
+            nl_add(&rank, scale(q, sw, 3.0)); /* its variant: above */
         } else {
-            nl_add(&rank, scale(q, han_bigrams(q, "S", c, n), 3.0));
+            /* (a one-word run's variant is weighed with its word above) */
+            nl_add(&rank, scale(q, binary(q, XS_Q_MAX, han_bigrams(q, "S", c, n),
+                                          nrv && ncore > 1
+                                              ? han_bigrams(q, "S", rv[0], rvn[0])
+                                              : NULL),
+                                3.0));
         }
         /* the run as the (near) whole title: 国家赔偿 is most of the title
          * 国家赔偿法, a little of 最高人民法院关于审理国家赔偿案件…的解释 */
         if (n >= 2 && n <= 64) /* two characters: as a word of the title (开工 again) */
-            nl_add(&rank, title_fit(q, n == 2 && known ? qry_term(q, tt, 2 + tl, 1)
-                                                       : han_bigrams(q, "S", c, n),
-                                    n - state_name(c, n)));
+            nl_add(&rank, binary(q, XS_Q_MAX,
+                                     title_fit(q, n == 2 && known ? qry_term(q, tt, 2 + tl, 1)
+                                                                  : han_bigrams(q, "S", c, n),
+                                               n - state_name(c, n)),
+                                     nrv ? title_fit(q, han_bigrams(q, "S", rv[0], rvn[0]),
+                                                     rvn[0] - state_name(rv[0], rvn[0]))
+                                         : NULL));
     }
     if (rank.n)
         res = binary(q, XS_Q_AND_MAYBE, res, nl_make(q, &rank, XS_Q_OR));
@@ -1480,6 +1500,44 @@ static void trim_fillers(const char **s, size_t *len, int head, int tail)
  * linear fits of the runs leave to the texts). Not for one character: a
  * title of a few characters is no better for holding it; nor for a pasted
  * passage longer than any title. */
+/* The whole-title fit of the query in the other regional vocabulary
+ * (政府資訊公開 is the title 政府信息公开条例 as much as 政府信息公开 is):
+ * each piece of Han characters alone that reads otherwise there, in its
+ * other form; NULL when none does. n: the positions of the query. */
+static xs_query *whole_title_variant(struct parser *ps, size_t n)
+{
+    struct qry *q = ps->q;
+    struct nlist all = {0};
+    size_t k;
+    int changed = 0;
+    xs_query *fit;
+    for (k = 0; k < ps->npc; k++) {
+        size_t sn = 0;
+        uint32_t *sc = fold_to_cps(q, ps->pc[k].s, ps->pc[k].len, &sn), *vv[1];
+        size_t vn[1];
+        char *u;
+        if (sc && sn >= 2 && sn <= 64 &&
+            variants(ps->p, q, ps->pc[k].s, ps->pc[k].len, sc, sn, vv, vn, 1) == 1 &&
+            (u = qalloc(q, vn[0] * 4 + 1)) != NULL) {
+            /* variants() gives Han characters only: one position each */
+            title_terms(q, u, enc_cps(vv[0], vn[0], u), 1, &all, NULL);
+            n = n + vn[0] - sn;
+            changed = 1;
+        } else if (title_terms(q, ps->pc[k].s, ps->pc[k].len, 1, &all, NULL) ==
+                   (size_t)-1) {
+            changed = 0;
+            break;
+        }
+    }
+    if (!changed || n < 2 || !all.n) {
+        free(all.v);
+        return NULL;
+    }
+    if ((fit = title_fit(q, nl_make(q, &all, XS_Q_AND), n)) != NULL)
+        fit->wqf = 2;
+    return fit;
+}
+
 static xs_query *whole_title_fit(struct parser *ps)
 {
     struct nlist all = {0};
@@ -1509,7 +1567,7 @@ static xs_query *whole_title_fit(struct parser *ps)
     if (!(fit = title_fit(ps->q, nl_make(ps->q, &all, XS_Q_AND), n)))
         return NULL;
     fit->wqf = 2; /* the square of the share */
-    return fit;
+    return binary(ps->q, XS_Q_MAX, fit, whole_title_variant(ps, n));
 }
 
 static xs_query *title_fit(struct qry *q, xs_query *match, size_t n)

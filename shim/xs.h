@@ -8,7 +8,8 @@
  * S, Z, W, T) and PREFIX + ':' + value for boolean prefixes (two or more
  * capitals: XC:, XU: ...), so a value can never be mistaken for a prefix.
  *
- *   content terms (ranked). The body layer is made from the title and the
+ *   content terms (ranked). The body layer is made from the title, the
+ *   document number (as written: EEO 317 finds 2021-EEO-317) and the
  *   text; the title alone gets the same terms again with prefix S in front
  *   (S信, S信息, SW信息, Sfreedom, SZinform). Positions: one per Han
  *   character and per Latin word; punctuation leaves a hole of one position

@@ -29,6 +29,7 @@
 #include "tests/unit/scratch.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -168,6 +169,21 @@ static const struct tdoc docs[] = {
      "to all agencies and 2 more orders follow."},
     {"eeo22.txt", "Emergency Executive Order 2.2", "2026-01-15",
      "This order amends Emergency Executive Order 2.2 of the city."},
+    /* a document number only in the catalogue (not the text): its parts
+     * typed as words find it (EEO 317), as the number's organ does beside
+     * a document that merely mentions another EEO */
+    {"eeo317.txt", "Emergency Executive Order", "2021-12-15",
+     "The Mayor extends the state of emergency declared earlier."},
+    {"eeo-cites.txt", "Emergency Executive Order", "2021-12-20",
+     "This order amends EEO No. 886 and EEO 12 of the Mayor."},
+    {"sf-notice.txt", "关于做好春季农业生产工作的通知", "2025-03-02",
+     "为做好今年春季农业生产工作，现就有关事项通知如下。" FILL},
+    /* a title typed in the other side's vocabulary (資訊 for 信息): the
+     * title it is, before a text that says the words as typed */
+    {"gi-rules.txt", "示例市政府信息公开规定", "2019-04-03",
+     "第一条 为了保障公民、法人依法获取政府信息，制定本规定。" FILL},
+    {"tw-fee.txt", "示例機關提供政府資訊收費標準", "2019-07-23",
+     "第一條 本標準依政府資訊公開規定訂定之。政府資訊公開規定之收費，依本標準辦理。" FILL},
     /* an abbreviation typed alone (个税): the law its full name is the
      * title of, before a notice saying the full name more often */
     {"iit-law.txt", "中华人民共和国个人所得税法", "2018-08-31",
@@ -176,6 +192,21 @@ static const struct tdoc docs[] = {
      "个人所得税专项附加扣除：个人所得税预扣预缴时扣除，个人所得税汇算清缴。" FILL},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
+
+/* The document number of the few documents above that have one. */
+static const char *docno_of(const char *id)
+{
+    static const char *const t[][2] = {
+        {"eeo317.txt", "2021-EEO-317"},
+        {"eeo-cites.txt", "2021-EEO-320"},
+        {"sf-notice.txt", "示政办发〔2025〕7号"},
+    };
+    size_t k;
+    for (k = 0; k < sizeof t / sizeof t[0]; k++)
+        if (!strcmp(t[k][0], id))
+            return t[k][1];
+    return NULL;
+}
 #define NFILLER 30
 
 /* A text of about 3 KB: a lone "security" at the start, the phrase near
@@ -231,6 +262,7 @@ static int build(const char *db)
         r.lang = "en";
         r.date = (char *)docs[i].date;
         r.year = docs[i].date ? atoi(docs[i].date) : 0;
+        r.docno = (char *)docno_of(docs[i].id);
         if (docbuild(&a, &r, docs[i].id, docs[i].id, "0 0 0 x", &d, NULL, &e) < 0) {
             fprintf(stderr, "docbuild: %s\n", e.msg);
             rc = -1;
@@ -378,6 +410,11 @@ int main(void)
     CHECK_SEARCH("emergency executive order 2.2", 2, 0, "eeo22.txt");
     CHECK_SEARCH("\"2.2\"", 1, 0, "eeo22.txt");
     /* an abbreviation alone and title: words weigh the whole title too */
+    CHECK_SEARCH("政府資訊公開規定", 2, 0, "gi-rules.txt");
+    CHECK_SEARCH("政府信息公开规定", 2, 0, "gi-rules.txt");
+    CHECK_SEARCH("EEO 317", 1, 0, "eeo317.txt");
+    CHECK_SEARCH("emergency executive order 317", 1, 0, "eeo317.txt");
+    CHECK_SEARCH("示政办发 7号", 1, 0, "sf-notice.txt");
     CHECK_SEARCH("个税", 2, 0, "iit-law.txt");
     CHECK_SEARCH("title:个人所得税", 2, 0, "iit-law.txt");
     CHECK_SEARCH("请问最高人民法院关于审理专利纠纷案件若干问题的解释（二）是什么", 2, 0,
