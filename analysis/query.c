@@ -594,6 +594,14 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
     if (n > 1 && n <= 64)
         add_hl(q, t, enc_cps(c, n > 16 ? 16 : n, t), QHL_HAN);
     res = nl_must(q, &must, pfx);
+    if (nrv && ncore > 1) { /* or the run whole in the other vocabulary,
+                             * where it is other words (智慧|财产权 /
+                             * 知识产权); the better of the two, as where
+                             * the words' own variants met it already
+                             * (资讯公开) it must not count twice */
+        res = binary(q, XS_Q_MAX, res, han_bigrams(q, pfx, rv[0], rvn[0]));
+        add_hl(q, t, enc_cps(rv[0], rvn[0] > 16 ? 16 : rvn[0], t), QHL_HAN);
+    }
     if (ncore > 1 && n <= 64 && !q->no_syn) { /* a full name cut into words: or its
                                   * abbreviation (最低|生活|保障 / 低保) */
         const uint32_t *ss[SYN_MAX];

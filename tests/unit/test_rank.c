@@ -184,6 +184,10 @@ static const struct tdoc docs[] = {
      "第一条 为了保障公民、法人依法获取政府信息，制定本规定。" FILL},
     {"tw-fee.txt", "示例機關提供政府資訊收費標準", "2019-07-23",
      "第一條 本標準依政府資訊公開規定訂定之。政府資訊公開規定之收費，依本標準辦理。" FILL},
+    /* a term the other side's vocabulary cuts into other words
+     * (智慧|财产权 for 知识产权) */
+    {"ip-rules.txt", "示例省知识产权保护条例", "2022-03-01",
+     "第一条 为了加强知识产权保护，激发创新活力，制定本条例。" FILL},
     /* an abbreviation typed alone (个税): the law its full name is the
      * title of, before a notice saying the full name more often */
     {"iit-law.txt", "中华人民共和国个人所得税法", "2018-08-31",
@@ -412,6 +416,7 @@ int main(void)
     /* an abbreviation alone and title: words weigh the whole title too */
     CHECK_SEARCH("政府資訊公開規定", 2, 0, "gi-rules.txt");
     CHECK_SEARCH("政府信息公开规定", 2, 0, "gi-rules.txt");
+    CHECK_SEARCH("智慧財產權保護條例", 1, 0, "ip-rules.txt");
     CHECK_SEARCH("EEO 317", 1, 0, "eeo317.txt");
     CHECK_SEARCH("emergency executive order 317", 1, 0, "eeo317.txt");
     CHECK_SEARCH("示政办发 7号", 1, 0, "sf-notice.txt");
