@@ -460,7 +460,7 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
 {
     struct seg_word *w = malloc((5 * n + 16) * sizeof *w), *segd = w + 3 * n + 8;
     size_t nw, k, nwords = 0, ncore = 0; /* words; words not optional */
-    struct nlist must = {0}, rank = {0};
+    struct nlist must = {0}, rank = {0}, vtitle = {0};
     xs_query *res;
     char t[80];
     size_t pl = strlen(pfx);
@@ -526,10 +526,12 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
             nl_add(&alt, j < nreg ? b : scale(q, b, 0.5));
             add_hl(q, hs, enc_cps(vs[j], vn[j] > 16 ? 16 : vn[j], hs), QHL_HAN);
             /* in a title too (城市居民最低生活保障条例 for 低保), as the
-             * word's own title boost below, at the same share */
+             * word's own title boost below, at the same share; a regional
+             * variant only when the word is the run (a longer run weighs
+             * its variant in titles whole, below, as it does itself) */
             if (!title_only)
-                nl_add(&rank, scale(q, han_bigrams(q, "S", vs[j], vn[j]),
-                                    j < nreg ? 3.0 : 1.5));
+                nl_add(j < nreg ? &vtitle : &rank,
+                       scale(q, han_bigrams(q, "S", vs[j], vn[j]), j < nreg ? 3.0 : 1.5));
             /* the run is this abbreviation: its full name as the (near)
              * whole title, at the same half (个税 -> 个人所得税法) */
             if (!title_only && j >= nreg && w[k].start == ca && w[k].end == cb &&
@@ -576,6 +578,11 @@ static xs_query *han_words(struct qp *p, struct qry *q, const char *pfx,
         }
     }
     free(w);
+    if (ncore == 1) {
+        for (k = 0; k < vtitle.n; k++)
+            nl_add(&rank, vtitle.v[k]);
+    }
+    free(vtitle.v);
     if (ca >= cb) { /* fillers only: they rank (the query has other words) */
         res = nl_make(q, &rank, XS_Q_OR);
         return res;
