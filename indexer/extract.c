@@ -955,6 +955,7 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
     char msg[200];
     int fmt, rc = 0;
     size_t i, before = out->n;
+    err_clear(e);
     if (!relpath)
         relpath = "";
     if (!utf8)
@@ -1079,6 +1080,10 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         /* one record in the file: its id is the path alone (API.md) */
         free(out->v[before].key);
         out->v[before].key = NULL;
+    }
+    if (fmt == FMT_JSONL && msg[0] && e) { /* lines skipped: a warning */
+        e->code = 0;
+        snprintf(e->msg, sizeof e->msg, "%s", msg);
     }
     return 0;
 }

@@ -30,7 +30,9 @@ int extract_init(const char *dir, struct err *e);
 /* relpath: the file's path relative to ROOT ('/'-separated), used for
  * profile selection and path-derived fields; utf8/len: its decoded text.
  * Appends records to out. 0 on success; negative with e set when the file
- * cannot be parsed at all (the caller rejects it with e->msg). Thread-safe
+ * cannot be parsed at all (the caller rejects it with e->msg). On success
+ * e->msg may still hold a warning (code 0): part of the file was skipped
+ * (a JSON Lines line that is not JSON), the rest was read. Thread-safe
  * after extract_init. */
 int extract_file(const char *relpath, const char *utf8, size_t len,
                  struct recs *out, struct err *e);

@@ -168,31 +168,37 @@ static const char *const tw_kinds[] = {"開會通知單", "书函", "書函", "�
 /* A Taiwan 公文 (文書處理手冊 layout): "範例部 函", then labelled lines
  * (發文日期：, 發文字號：, 主旨：). Its title is the organ and kind with
  * the 主旨, as the Executive Yuan gazette writes them ("…部令：核釋…"),
- * its unit the organ. Returns 1 when the layout was met. */
-static int tw_letter(const struct line *head, size_t nh, struct xsrc *src)
+ * its unit the organ. Nothing when the text is not laid out so. */
+static void tw_letter(const struct line *head, size_t nh, struct xsrc *src)
 {
     struct line subj = {0}, dn = {0}, org = head[0];
-    size_t i, k, kl = 0;
+    size_t i, k, kl = 0, sl;
     struct buf b;
-    int found = 0;
     char *c;
     if (nchars(org.p, org.n) > 24 || has_any(org.p, org.n, punct))
-        return 0;
+        return;
     for (k = 0; tw_kinds[k]; k++)
         if (ends_with(&org, tw_kinds[k])) {
             kl = strlen(tw_kinds[k]);
             break;
         }
     if (!kl || org.n < kl + 6)
-        return 0;
+        return;
     for (i = 1; i < nh; i++) {
-        if (!dn.n && labelled(&head[i], lab_docno, &dn))
-            found = 1;
-        if (!subj.n && labelled(&head[i], lab_subject, &subj))
-            found = 1;
+        if (!dn.n)
+            labelled(&head[i], lab_docno, &dn);
+        if (!subj.n)
+            labelled(&head[i], lab_subject, &subj);
     }
-    if (!found || !subj.n)
-        return 0;
+    if (!subj.n)
+        return;
+    /* a long 主旨: its first 600 bytes, whole characters */
+    sl = subj.n;
+    if (sl > 600) {
+        sl = 600;
+        while (sl > 0 && ((unsigned char)subj.p[sl] & 0xC0) == 0x80)
+            sl--;
+    }
     buf_init(&b, 0);
     /* "範例部　函": the name without the spaces before the kind */
     c = xstr_clean(org.p, org.n - kl);
@@ -201,7 +207,7 @@ static int tw_letter(const struct line *head, size_t nh, struct xsrc *src)
         buf_adds(&b, c);
         buf_add(&b, org.p + org.n - kl, kl);
         buf_adds(&b, "：");
-        buf_add(&b, subj.p, subj.n < 600 ? subj.n : 600);
+        buf_add(&b, subj.p, sl);
         free(c);
         c = xstr_clean(b.p, b.len);
         if (c)
@@ -217,7 +223,6 @@ static int tw_letter(const struct line *head, size_t nh, struct xsrc *src)
             free(c);
         }
     }
-    return 1;
 }
 
 void gbt_fields(const char *s, size_t n, struct xsrc *src)

@@ -239,6 +239,12 @@ static void process_file(struct worker *wk, const struct walk_file *f)
         reject(r, f->rel, e.msg[0] ? e.msg : "cannot be parsed");
         goto out;
     }
+    if (e.msg[0]) { /* read, but not all of it */
+        pthread_mutex_lock(&r->mu);
+        clear_line(r);
+        fprintf(stderr, "indexer: part of '%s' skipped: %s\n", f->rel, e.msg);
+        pthread_mutex_unlock(&r->mu);
+    }
     if (recs.n == 0) {
         reject(r, f->rel, "no document found in the file (no text)");
         goto out;

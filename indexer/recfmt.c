@@ -644,13 +644,15 @@ int recfmt_json(const char *s, size_t n, int lines, struct xsrcs *out,
         return 0;
     }
     {
-        size_t i = 0, lineno = 0, bad = 0;
+        size_t i = 0, lineno = 0, bad = 0, nonempty = 0, badline = 0;
+        char why[160] = ""; /* the first bad line's problem */
         while (i < n) {
             const char *nl = memchr(s + i, '\n', n - i);
             size_t e = nl ? (size_t)(nl - s) : n;
             json_t *j;
             lineno++;
             if (e > i + 1 || (e > i && s[i] != '\r')) {
+                nonempty++;
                 j = json_loadb(s + i, e - i, JSON_ALLOW_NUL, &je);
                 if (j && json_is_object(j)) {
                     struct xsrc *src = xsrcs_push(out);
@@ -672,9 +674,10 @@ int recfmt_json(const char *s, size_t n, int lines, struct xsrcs *out,
                         }
                     }
                 } else if (!j) {
-                    if (!bad)
-                        snprintf(msg, cap, "json: line %zu: %s", lineno,
-                                 je.text);
+                    if (!bad) {
+                        badline = lineno;
+                        memcpy(why, je.text, sizeof why - 1);
+                    }
                     bad++;
                 }
                 json_decref(j);
@@ -682,10 +685,18 @@ int recfmt_json(const char *s, size_t n, int lines, struct xsrcs *out,
             i = e + 1;
         }
         if (nrec == 0) {
-            if (!bad)
+            if (bad)
+                snprintf(msg, cap, "json: line %zu: %s", badline, why);
+            else
                 snprintf(msg, cap, "json: no record");
             return -1;
         }
+        /* the records of the good lines stand; msg tells what was not
+         * read (extract_file passes it on as a warning) */
+        if (bad)
+            snprintf(msg, cap, "json: %zu of its %zu lines %s not JSON "
+                     "(line %zu: %s); the other records are indexed", bad,
+                     nonempty, bad == 1 ? "is" : "are", badline, why);
     }
     return 0;
 }

@@ -440,6 +440,11 @@ else
         check "unreadable.txt: rejected, permission denied ($(reason unreadable.txt))" sh -c \
             'echo "$1" | grep -qi permission' - "$(reason unreadable.txt)"
     fi
+    expect_eq "feed.jsonl: the good records before and after a broken line indexed" \
+        "feed.jsonl#j1 feed.jsonl#j3" \
+        "$(hitids "$SD3" FEEDONEMARKER) $(hitids "$SD3" FEEDTHREEMARKER)"
+    check "feed.jsonl: the broken line reported on stderr" \
+        grep -q "^indexer: part of 'feed.jsonl' skipped: .*line 2" "$TMP/h.err"
     expect_eq ".secret.txt: skipped" 404 "$(doccode "$SD3" .secret.txt)"
     expect_eq ".secret.txt: HIDDENMARKER not searchable" 0 "$(total "$SD3" HIDDENMARKER)"
     expect_eq ".git/: GITMARKER not searchable" 0 "$(total "$SD3" GITMARKER)"

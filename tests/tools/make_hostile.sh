@@ -212,6 +212,12 @@ mkfifo "$R/fifo.txt" || die "cannot create fifo"
 printf 'UNREADABLEMARKER 无权读取的文件。\n' > "$R/unreadable.txt"
 chmod 000 "$R/unreadable.txt"
 
+# a JSON Lines feed with one broken line between two good ones: the good
+# records are indexed, the broken line reported
+printf '%s\n' '{"id": "j1", "title": "FEEDONEMARKER 第一条"}' \
+    '{"id": "j2", "title": "断开的记录' \
+    '{"id": "j3", "title": "FEEDTHREEMARKER 第三条"}' > "$R/feed.jsonl"
+
 printf 'HIDDENMARKER 隐藏文件不应被索引。\n' > "$R/.secret.txt"
 printf 'ref: refs/heads/main GITMARKER\n' > "$R/.git/HEAD"
 printf 'GITMARKER 版本库目录不应被索引。\n' > "$R/.git/notes.txt"

@@ -284,6 +284,18 @@ static void test_json(void)
         CHECK_STREQ(rs.v[0].lang, "en");
         CHECK_STREQ(rs.v[2].text, "gamma body");
     }
+    CHECK_STREQ(e.msg, ""); /* nothing skipped: no warning */
+    recs_release(&rs);
+    /* a broken line: the other records are kept, and the caller is told
+     * which line was skipped (a warning: code 0, a message) */
+    CHECK_INTEQ(run("bad-line.jsonl", "feeds/bad-line.jsonl", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 2);
+    if (rs.n == 2) {
+        CHECK_STREQ(rs.v[0].key, "b1");
+        CHECK_STREQ(rs.v[1].key, "b3");
+    }
+    CHECK_INTEQ(e.code, 0);
+    CHECK(has(e.msg, "line 2") && has(e.msg, "1 of its 3 lines"));
     recs_release(&rs);
 }
 
