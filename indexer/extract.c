@@ -559,6 +559,10 @@ static const char *const I_UNIT[] = {"发文机关", "發文機關", "发布机�
                                      "发文单位", NULL};
 static const char *const M_UNIT[] = {"SiteName", "ContentSource",
                                      "contentSource", NULL};
+/* a news-style page's 来源： and 发布时间： (no info table, no meta): after
+ * the meta tags, before the text's own signature and date */
+static const char *const I_UNIT2[] = {"信息来源", "来源", "來源", NULL};
+static const char *const I_DATE2[] = {"发布时间", "發布日期", "發布時間", NULL};
 static const char *const I_CAT[] = {"主题分类", "信息分类", "分类", NULL};
 static const char *const M_CAT[] = {"ColumnName", NULL};
 static const char *const I_DOCNO[] = {"发文字号", "發文字號", "文号", NULL};
@@ -595,6 +599,8 @@ static char *default_field(struct ctx *c, int fid)
             v = first_of(s, XK_INFO, I_DATE);
         if (!v)
             v = first_of(s, XK_META, M_DATE);
+        if (!v)
+            v = first_of(s, XK_INFO, I_DATE2);
         /* the last date of a LawRefBook info block (its first 8 KB) */
         if (!v && c->fmt == FMT_MD && s->text.p && s->md_info
             && s->md_info - 1 <= 8192) {
@@ -615,6 +621,8 @@ static char *default_field(struct ctx *c, int fid)
             v = first_of(s, XK_INFO, I_UNIT);
         if (!v)
             v = first_of(s, XK_META, M_UNIT);
+        if (!v)
+            v = first_of(s, XK_INFO, I_UNIT2);
         if (!v)
             v = xsrc_get(s, XK_KEY, "gbt:unit");
         if (!v)
@@ -1016,6 +1024,10 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
             s->doc = doc;
             s->html = 1;
             markup_html_fields(doc, s);
+            /* the last resorts of a page without meta tags or an info
+             * table: the text's own layout (a signature and date at its
+             * end, an English page's first date) */
+            gbt_fields(s->text.p ? s->text.p : "", s->text.len, s);
         }
         break;
     }

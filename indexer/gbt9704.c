@@ -91,15 +91,6 @@ static int has_any(const char *p, size_t n, const char *const *w)
     return 0;
 }
 
-/* Number of UTF-8 characters. */
-static size_t nchars(const char *p, size_t n)
-{
-    size_t c = 0, i;
-    for (i = 0; i < n; i++)
-        if (((unsigned char)p[i] & 0xc0) != 0x80)
-            c++;
-    return c;
-}
 
 static int is_cjk_start(const struct line *l)
 {
@@ -175,7 +166,7 @@ static void tw_letter(const struct line *head, size_t nh, struct xsrc *src)
     size_t i, k, kl = 0, sl;
     struct buf b;
     char *c;
-    if (nchars(org.p, org.n) > 24 || has_any(org.p, org.n, punct))
+    if (xstr_nchars(org.p, org.n) > 24 || has_any(org.p, org.n, punct))
         return;
     for (k = 0; tw_kinds[k]; k++)
         if (ends_with(&org, tw_kinds[k])) {
@@ -262,7 +253,7 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
     for (i = 0; i < nh && i < 6; i++) {
         struct dn d = {0, 0, 0};
         docno_scan(head[i].p, head[i].n, dn_cb, &d);
-        if (d.cnt && nchars(head[i].p, head[i].n) < 40
+        if (d.cnt && xstr_nchars(head[i].p, head[i].n) < 40
             && d.e - d.s + 12 >= head[i].n) {
             char *v = xstr_trim(head[i].p + d.s, d.e - d.s);
             if (v)
@@ -275,7 +266,7 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
     if (t0 == 0) {
         /* no 发文字号 line: skip a banner line ending in 文件 */
         for (i = 0; i < nh && i < 3; i++)
-            if (ends_with(&head[i], "文件") && nchars(head[i].p, head[i].n) < 30)
+            if (ends_with(&head[i], "文件") && xstr_nchars(head[i].p, head[i].n) < 30)
                 t0 = i + 1;
     }
     /* banner unit: the lines before the 发文字号 line (or up to and
@@ -286,7 +277,7 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
         char *c;
         if (ends_with(&l, "文件"))
             l.n -= strlen("文件");
-        if (nchars(l.p, l.n) > 30 || has_any(l.p, l.n, punct))
+        if (xstr_nchars(l.p, l.n) > 30 || has_any(l.p, l.n, punct))
             break;
         c = xstr_clean(l.p, l.n);
         if (c) {
@@ -304,7 +295,7 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
     title_from = t0 < nh ? t0 : 0;
     for (i = title_from; i < nh && i < title_from + 3; i++) {
         const struct line *l = &head[i];
-        size_t nc = nchars(l->p, l->n);
+        size_t nc = xstr_nchars(l->p, l->n);
         int end = 0, k;
         if (nc > 80 || (i > title_from && (ends_with(l, "：")
                                            || ends_with(l, ":"))))
@@ -327,7 +318,7 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
     for (i = 0; i < nt; i++) {
         struct date d;
         size_t ds, de;
-        if (nchars(tail[i].p, tail[i].n) > 24)
+        if (xstr_nchars(tail[i].p, tail[i].n) > 24)
             continue;
         if (date_find_last(tail[i].p, tail[i].n, &d, &ds, &de) == 0
             && d.m && d.d) {
@@ -338,7 +329,7 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
             xsrc_add(src, XK_KEY, "gbt:date", out, strlen(out));
             for (j = i + 1; j < nt && nsig < 4; j++) {
                 const struct line *l = &tail[j];
-                if (nchars(l->p, l->n) > 25 || has_any(l->p, l->n, punct)
+                if (xstr_nchars(l->p, l->n) > 25 || has_any(l->p, l->n, punct)
                     || !is_cjk_start(l))
                     break;
                 sig[nsig++] = *l;

@@ -347,7 +347,8 @@ static const char *const info_labels[] = {
     "主题词", "文号", "发布机构", "发文单位", "生成日期", "公开日期", "有效性",
     "名称", "分类", "体裁分类", "组配分类", "信息来源", "来源", "发布时间",
     "發文機關", "發文字號", "發文日期", "主旨", "公文种类", "文种", "实施日期",
-    "废止日期", "效力状态", "信息分类", "所属主题", NULL
+    "废止日期", "效力状态", "信息分类", "所属主题", "來源", "發布日期",
+    "發布時間", NULL
 };
 
 /* Label of a short cell text: the known label it is (static), else NULL.
@@ -422,7 +423,7 @@ static void info_cell(const xmlNode *n, struct xsrc *src)
 
 struct hwalk {
     struct xsrc *src;
-    const xmlNode *title, *canon, *main[8];
+    const xmlNode *title, *canon, *main[8], *h1;
     size_t nodes;
 };
 
@@ -464,6 +465,8 @@ static void html_scan(struct hwalk *h, const xmlNode *n, int depth)
         }
         if (name_is(n, "script") || name_is(n, "style"))
             continue;
+        if (name_is(n, "h1") && !h->h1 && !attr_has(n, chrome_words))
+            h->h1 = n;
         if (name_is(n, "td") || name_is(n, "th") || name_is(n, "span")
             || name_is(n, "b") || name_is(n, "strong") || name_is(n, "li")
             || name_is(n, "label") || name_is(n, "dt") || name_is(n, "em"))
@@ -481,6 +484,42 @@ static void html_scan(struct hwalk *h, const xmlNode *n, int depth)
     }
 }
 
+/* A page's title from its <title> t and first <h1> h1 (either NULL): the
+ * <h1> when the <title> opens with it (文章标题_栏目_网站 or "Title |
+ * Site": the rest is the site's), or when there is no <title>; else the
+ * <title> without a trailing site name after _ | ｜ " - " " – " "——" (the
+ * <h1> if it opens with what is left); a title whose first part is under
+ * 4 characters stays whole. Points into t or h1 (t is cut in place). */
+static const char *page_title(char *t, char *h1)
+{
+    static const char *const seps[] = {"_", " | ", "|", "｜", " - ", " – ",
+                                       " — ", "——", NULL};
+    size_t k, cut = (size_t)-1;
+    if (h1 && xstr_nchars(h1, strlen(h1)) >= 4 && (!t || !*t || !strncmp(t, h1, strlen(h1))))
+        return h1;
+    if (!t || !*t)
+        return h1 && *h1 ? h1 : NULL;
+    for (k = 0; seps[k]; k++) {
+        const char *p = strstr(t, seps[k]);
+        if (p && (size_t)(p - t) < cut)
+            cut = (size_t)(p - t);
+    }
+    if (cut != (size_t)-1) {
+        char c = t[cut];
+        t[cut] = 0;
+        if (xstr_nchars(t, strlen(t)) >= 4) {
+            size_t e = cut;
+            while (e > 0 && t[e - 1] == ' ')
+                t[--e] = 0;
+            /* "Notice of Hearing | County" and <h1> "Notice of Hearing on
+             * the Plan": the <h1> says more */
+            return h1 && !strncmp(h1, t, strlen(t)) ? h1 : t;
+        }
+        t[cut] = c;
+    }
+    return t;
+}
+
 static void html_fields(xmlDocPtr d, struct xsrc *src, struct buf *text)
 {
     struct hwalk h;
@@ -491,11 +530,14 @@ static void html_fields(xmlDocPtr d, struct xsrc *src, struct buf *text)
     if (!root)
         return;
     html_scan(&h, root, 0);
-    if (h.title && src) {
-        char *t = node_text_dup(h.title, 1, 4000, 100);
-        if (t)
-            xsrc_add(src, XK_KEY, "html:title", t, strlen(t));
+    if ((h.title || h.h1) && src) {
+        char *t = h.title ? node_text_dup(h.title, 1, 4000, 100) : NULL;
+        char *h1 = h.h1 ? node_text_dup(h.h1, 1, 4000, 100) : NULL;
+        const char *v = page_title(t, h1);
+        if (v)
+            xsrc_add(src, XK_KEY, "html:title", v, strlen(v));
         free(t);
+        free(h1);
     }
     if (h.canon && src) {
         xmlChar *href = xmlGetProp(h.canon, (const xmlChar *)"href");

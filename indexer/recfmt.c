@@ -69,6 +69,15 @@ const char *xsrc_get(const struct xsrc *s, int kind, const char *name)
     return NULL;
 }
 
+size_t xstr_nchars(const char *p, size_t n)
+{
+    size_t c = 0, i;
+    for (i = 0; i < n; i++)
+        if (((unsigned char)p[i] & 0xc0) != 0x80)
+            c++;
+    return c;
+}
+
 size_t xstr_space(const unsigned char *s, size_t n)
 {
     if (n >= 1 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r'

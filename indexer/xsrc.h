@@ -55,6 +55,8 @@ char *xstr_trim(const char *s, size_t n);
 char *xstr_clean(const char *s, size_t n);
 /* Length of the UTF-8 white space (as above) at s, 0 if none. */
 size_t xstr_space(const unsigned char *s, size_t n);
+/* UTF-8 characters in p[0..n). */
+size_t xstr_nchars(const char *p, size_t n);
 /* Does s look like an HTML fragment (a few tags)? */
 int xstr_is_html(const char *s, size_t n);
 

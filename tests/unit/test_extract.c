@@ -180,6 +180,31 @@ static void test_gazette(void)
     recs_release(&rs);
 }
 
+/* News-style pages: no meta tags, no info table. The title is the <h1>
+ * the <title> opens with (not the site's name after it), the unit and
+ * date the page's 来源： and 发布时间：, an English page's first date. */
+static void test_news_pages(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("news.html", "site/news.html", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "关于开展2024年度安全生产大检查的通知");
+        CHECK_STREQ(rs.v[0].unit, "示例市应急管理局");
+        CHECK_STREQ(rs.v[0].date, "2024-04-02");
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("news-en.html", "site/news-en.html", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "Notice of Public Hearing on the 2025 Zoning Plan");
+        CHECK_STREQ(rs.v[0].date, "2025-03-03");
+        CHECK_STREQ(rs.v[0].lang, "en");
+    }
+    recs_release(&rs);
+}
+
 /* An XML export no profile knows, with Chinese element names: the fields
  * from their elements, and the text from <正文> alone (not every field run
  * together before it). */
@@ -571,6 +596,7 @@ int main(void)
     test_tw_law();
     test_gazette();
     test_xml_export();
+    test_news_pages();
     test_markdown();
     test_json();
     test_csv();
