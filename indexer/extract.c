@@ -527,12 +527,13 @@ static const char *const K_DATE[] = {
     "date", "日期", "时间", "發文日期", "发文日期", "成文日期", "publish_date",
     "pubdate", "date_signed", "date_created", "最新異動日期",
     "最新英文異動日期", "published", "publish", "发布日期", "发布时间",
-    "release_date", NULL
+    "release_date", "publication_date", "pub_date", "date_published",
+    "issued", "issue_date", "signing_date", "發布日期", "公布日期", NULL
 };
 static const char *const K_UNIT[] = {
     "unit", "发文机关", "發文機關", "release_office", "agency", "pubgovname",
     "pubgov", "province", "issuer", "department", "发布机构", "发文单位",
-    NULL
+    "agency_name", "agencies", "organization", "發布機關", "发布单位", NULL
 };
 static const char *const K_CAT[] = {
     "category", "类别", "分类", "主题分类", "一级类别", "所属一级类别", "主题",
@@ -614,6 +615,11 @@ static char *default_field(struct ctx *c, int fid)
         }
         if (!v)
             v = xsrc_get(s, XK_KEY, "gbt:date");
+        if (!v && s->text.p) { /* a law's 题注 under its title */
+            char out[11];
+            if (gbt_note_date(s->text.p, s->text.len, out) == 0)
+                return strdup(out);
+        }
         break;
     case PF_UNIT:
         v = first_of(s, XK_KEY, K_UNIT);

@@ -351,3 +351,34 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
     }
     buf_release(&b);
 }
+
+int gbt_note_date(const char *s, size_t n, char out[11])
+{
+    static const char *const nian[] = {"年", NULL};
+    struct line head[8];
+    size_t nh = get_lines(s, n < 2048 ? n : 2048, head, 8, 0), i;
+    for (i = 0; i < nh; i++) {
+        const struct line *l = &head[i];
+        size_t at = 0, ds, de;
+        struct date d, best = {0, 0, 0};
+        /* a Chinese date in it: an English text's "(...)" line is a
+         * reference, not a note */
+        if (!(l->p[0] == '(' || (l->n >= 3 && !memcmp(l->p, "（", 3))) ||
+            !has_any(l->p, l->n, nian))
+            continue;
+        while (at < l->n && date_find(l->p + at, l->n - at, &d, &ds, &de) == 0) {
+            size_t after = at + de;
+            while (after < l->n && l->p[after] == ' ')
+                after++;
+            /* 自2022年5月1日起施行: when it takes effect, not its date */
+            if (d.m && d.d && !(l->n - after >= 9 && !memcmp(l->p + after, "起施行", 9)))
+                best = d;
+            at += de;
+        }
+        if (best.y) {
+            date_format(&best, out);
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -91,6 +91,11 @@ char *markup_xpath(void *doc, void *node, const char *expr, int all);
  * layout, or English: first line as title). Adds XK_KEY pairs named
  * "title", "unit", "docno", "date" for those it finds. */
 void gbt_fields(const char *s, size_t n, struct xsrc *src);
+/* The date of a law's 题注, the parenthesised line under its title
+ * (（2022年3月1日示例市人民政府令第5号公布）, （2009年6月27日通过 2015年4月24日
+ * 修正）: the last date, not one a 起施行 follows) in the first lines of s:
+ * YYYY-MM-DD in out, 0; -1 when there is none. */
+int gbt_note_date(const char *s, size_t n, char out[11]);
 
 /* recfmt.c: record formats. Each appends one xsrc per record to out (the
  * caller releases them); 0, or -1 with msg set when nothing can be read. */

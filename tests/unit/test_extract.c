@@ -205,6 +205,30 @@ static void test_news_pages(void)
     recs_release(&rs);
 }
 
+/* A law in Markdown with its 题注 under the title (its date: the one
+ * it was published on, not when it takes effect), and a JSON record with
+ * the key names of an English agency's export. */
+static void test_other_defaults(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("law-note.md", "x/law-note.md", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "示例市数据开放管理办法");
+        CHECK_STREQ(rs.v[0].date, "2022-03-01");
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("grant.json", "x/grant.json", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].unit, "Example Office of Grants");
+        CHECK_STREQ(rs.v[0].date, "2019-07-01");
+        CHECK_STREQ(rs.v[0].text, "These rules govern example grants.");
+    }
+    recs_release(&rs);
+}
+
 /* An XML export no profile knows, with Chinese element names: the fields
  * from their elements, and the text from <正文> alone (not every field run
  * together before it). */
@@ -597,6 +621,7 @@ int main(void)
     test_gazette();
     test_xml_export();
     test_news_pages();
+    test_other_defaults();
     test_markdown();
     test_json();
     test_csv();
