@@ -49,16 +49,41 @@ else
     finish
 fi
 
-"$BUILD/bin/searchd" --db "$TMP/ix" --listen 127.0.0.1:0 --port-file "$TMP/port" \
-    --access-log "$TMP/access.log" 2>"$TMP/searchd.err" &
-SD_PID=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
-    kill -0 "$SD_PID" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-done
-if [ ! -s "$TMP/port" ]; then
+# start_sd PORTFILE ERRFILE OPTION...: searchd on the fixture index in the
+# background (SD_PID); 0 once it has written its port to PORTFILE (10 s)
+start_sd() {
+    _pf=$1
+    _ef=$2
+    shift 2
+    rm -f "$_pf"
+    "$BUILD/bin/searchd" --db "$TMP/ix" --listen 127.0.0.1:0 --port-file "$_pf" \
+        "$@" 2>"$_ef" &
+    SD_PID=$!
+    _i=0
+    while [ ! -s "$_pf" ] && [ $_i -lt 100 ]; do
+        kill -0 "$SD_PID" 2>/dev/null || break
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    [ -s "$_pf" ]
+}
+# term_sd: SIGTERM to searchd, then up to 5 s for it to exit: 0 with its
+# exit status in rc, 1 when it is still running
+term_sd() {
+    kill -TERM "$SD_PID" 2>/dev/null
+    _i=0
+    while kill -0 "$SD_PID" 2>/dev/null && [ $_i -lt 50 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    kill -0 "$SD_PID" 2>/dev/null && return 1
+    wait "$SD_PID"
+    rc=$?
+    SD_PID=
+    return 0
+}
+
+if ! start_sd "$TMP/port" "$TMP/searchd.err" --access-log "$TMP/access.log"; then
     bad "searchd writes its port file within 10 s"
     sed 's/^/  searchd: /' "$TMP/searchd.err" | tail -20
     finish
@@ -96,18 +121,9 @@ else
 fi
 
 # SIGTERM: exits 0 within 5 s
-kill -TERM "$SD_PID"
-i=0
-while kill -0 "$SD_PID" 2>/dev/null && [ $i -lt 50 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-if kill -0 "$SD_PID" 2>/dev/null; then
+if ! term_sd; then
     bad "searchd stops within 5 s of SIGTERM"
 else
-    wait "$SD_PID"
-    rc=$?
-    SD_PID=
     if [ "$rc" = 0 ]; then
         ok "searchd exits 0 on SIGTERM"
     else
@@ -117,34 +133,15 @@ fi
 # one worker thread: no pool, and SIGTERM still drains (MHD needs its
 # inter-thread channel to stop accepting; it complained, and the drain was
 # skipped, before)
-rm -f "$TMP/port1"
-"$BUILD/bin/searchd" --db "$TMP/ix" --listen 127.0.0.1:0 --port-file "$TMP/port1" \
-    --threads 1 --access-log off 2>"$TMP/searchd1.err" &
-SD_PID=$!
-i=0
-while [ ! -s "$TMP/port1" ] && [ $i -lt 100 ]; do
-    kill -0 "$SD_PID" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-done
-if [ -s "$TMP/port1" ] &&
+if start_sd "$TMP/port1" "$TMP/searchd1.err" --threads 1 --access-log off &&
    python3 -c 'import sys, urllib.request; sys.exit(0 if urllib.request.urlopen("http://127.0.0.1:%s/api/search?q=%%E6%%94%%BF%%E5%%BA%%9C" % sys.argv[1], timeout=10).status == 200 else 1)' "$(cat "$TMP/port1")"; then
     ok "searchd --threads 1 answers a search"
 else
     bad "searchd --threads 1 answers a search"
 fi
-kill -TERM "$SD_PID" 2>/dev/null
-i=0
-while kill -0 "$SD_PID" 2>/dev/null && [ $i -lt 50 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-if kill -0 "$SD_PID" 2>/dev/null; then
+if ! term_sd; then
     bad "searchd --threads 1 stops within 5 s of SIGTERM"
 else
-    wait "$SD_PID"
-    rc=$?
-    SD_PID=
     if [ "$rc" = 0 ] && ! grep -qiE 'warning|requires|ignored' "$TMP/searchd1.err"; then
         ok "searchd --threads 1: SIGTERM drains and exits 0 without complaint"
     else
