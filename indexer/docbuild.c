@@ -1,7 +1,7 @@
 /* docbuild.c - record -> Xapian document (see docbuild.h and the schema in
- * shim/xs.h). The body layer holds the title and the document number too,
- * so a title match is also a body match and the S (title) terms only add
- * rank. */
+ * shim/xs.h). The body layer holds the title, the document number and the
+ * unit too, so a title match is also a body match and the S (title) terms
+ * only add rank. */
 #include "indexer/docbuild.h"
 #include "analysis/docno.h"
 #include "analysis/fold.h"
@@ -495,10 +495,16 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
     if (ana_text(a, title, strlen(title), 0, 0) < 0)
         goto oom;
     a->pos += 1;
-    /* the document number's parts are words of the document too: EEO 317
-     * or 示政办发 7号 finds it where its text does not carry the number */
+    /* the document number's and the issuing unit's words are words of the
+     * document too: EEO 317 or 示政办发 7号 finds the number, Bloomberg or
+     * 金融監督管理委員會 the unit, where the text does not carry them */
     if (r->docno && *r->docno) {
         if (ana_text(a, r->docno, strlen(r->docno), 0, 0) < 0)
+            goto oom;
+        a->pos += 1;
+    }
+    if (r->unit && *r->unit) {
+        if (ana_text(a, r->unit, strlen(r->unit), 0, 0) < 0)
             goto oom;
         a->pos += 1;
     }

@@ -9,8 +9,8 @@
  * capitals: XC:, XU: ...), so a value can never be mistaken for a prefix.
  *
  *   content terms (ranked). The body layer is made from the title, the
- *   document number (as written: EEO 317 finds 2021-EEO-317) and the
- *   text; the title alone gets the same terms again with prefix S in front
+ *   document number (as written: EEO 317 finds 2021-EEO-317), the unit
+ *   and the text; the title alone gets the same terms again with prefix S in front
  *   (S信, S信息, SW信息, Sfreedom, SZinform). Positions: one per Han
  *   character and per Latin word; punctuation leaves a hole of one position
  *   (no phrase matches across it), white space does not; white space between

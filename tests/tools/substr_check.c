@@ -1,7 +1,8 @@
 /* substr_check.c - the exact-substring property of quoted Chinese queries,
  * checked by brute force: for random strings of 1-10 Han characters taken
  * from random documents, the documents a quoted query returns must be
- * exactly those whose (folded) title or text contains the string.
+ * exactly those whose (folded) title, document number, unit or text
+ * contains the string (the body layer: indexer/docbuild.c).
  *   substr_check CORPUS_ROOT INDEX_DIR [N [SEED]]
  * Prints recall and precision over all queries and "N passed, N failed"
  * (one check per query). Used by tests/e2e/corpus.sh. */
@@ -19,7 +20,7 @@
 
 struct doc {
     char *id;
-    char *folded;       /* folded title + "\n" + text */
+    char *folded;       /* folded title。docno。unit。text */
     size_t len;
 };
 
@@ -97,10 +98,21 @@ int main(int argc, char **argv)
         if (len && enc_to_utf8(bytes, len, wl.v[i].rel, &er, &e) == 0 &&
             extract_file(wl.v[i].rel, er.text, er.len, &rs, &e) == 0) {
             for (k = 0; k < rs.n; k++) {
-                const char *t = rs.v[k].title ? rs.v[k].title : "";
-                const char *x = rs.v[k].text ? rs.v[k].text : "";
-                size_t tl = strlen(t), xl = strlen(x), fl1, fl2;
-                char *f1 = fold_join(t, tl, &fl1), *f2 = fold_join(x, xl, &fl2);
+                /* what the body layer holds (indexer/docbuild.c): title,
+                 * document number, unit and text, each its own field */
+                const char *fs[4];
+                size_t f, fl, tot = 0;
+                char *fv[4];
+                size_t fvl[4];
+                fs[0] = rs.v[k].title;
+                fs[1] = rs.v[k].docno;
+                fs[2] = rs.v[k].unit;
+                fs[3] = rs.v[k].text;
+                for (f = 0; f < 4; f++) {
+                    const char *v = fs[f] ? fs[f] : "";
+                    fv[f] = fold_join(v, strlen(v), &fvl[f]);
+                    tot += fvl[f] + 3;
+                }
                 if (ndocs == cap) {
                     cap = cap ? cap * 2 : 1024;
                     docs = realloc(docs, cap * sizeof *docs);
@@ -110,15 +122,20 @@ int main(int argc, char **argv)
                     sprintf(docs[ndocs].id, "%s#%s", wl.v[i].rel, rs.v[k].key);
                 else
                     strcpy(docs[ndocs].id, wl.v[i].rel);
-                /* title and text are separate fields: joined by a
-                 * punctuation mark, which no phrase crosses */
-                docs[ndocs].folded = malloc(fl1 + fl2 + 4);
-                memcpy(docs[ndocs].folded, f1, fl1);
-                memcpy(docs[ndocs].folded + fl1, "\xE3\x80\x82", 3);
-                memcpy(docs[ndocs].folded + fl1 + 3, f2, fl2 + 1);
-                docs[ndocs].len = fl1 + 3 + fl2;
-                free(f1);
-                free(f2);
+                /* separate fields: joined by a punctuation mark, which no
+                 * phrase crosses */
+                docs[ndocs].folded = malloc(tot + 1);
+                for (f = 0, fl = 0; f < 4; f++) {
+                    if (f) {
+                        memcpy(docs[ndocs].folded + fl, "\xE3\x80\x82", 3);
+                        fl += 3;
+                    }
+                    memcpy(docs[ndocs].folded + fl, fv[f], fvl[f]);
+                    fl += fvl[f];
+                    free(fv[f]);
+                }
+                docs[ndocs].folded[fl] = 0;
+                docs[ndocs].len = fl;
                 ndocs++;
             }
         }

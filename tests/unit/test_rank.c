@@ -188,6 +188,9 @@ static const struct tdoc docs[] = {
      * (智慧|财产权 for 知识产权) */
     {"ip-rules.txt", "示例省知识产权保护条例", "2022-03-01",
      "第一条 为了加强知识产权保护，激发创新活力，制定本条例。" FILL},
+    /* an issuing unit only in the catalogue (a mayor's orders) */
+    {"eo-trees.txt", "Executive Order on Street Trees", "2009-05-01",
+     "Agencies shall plant trees along the streets of the city."},
     /* an abbreviation typed alone (个税): the law its full name is the
      * title of, before a notice saying the full name more often */
     {"iit-law.txt", "中华人民共和国个人所得税法", "2018-08-31",
@@ -197,18 +200,20 @@ static const struct tdoc docs[] = {
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
-/* The document number of the few documents above that have one. */
-static const char *docno_of(const char *id)
+/* The document number (f 1) or unit (f 2) of the few documents above
+ * that have one. */
+static const char *meta_of(const char *id, int f)
 {
-    static const char *const t[][2] = {
-        {"eeo317.txt", "2021-EEO-317"},
-        {"eeo-cites.txt", "2021-EEO-320"},
-        {"sf-notice.txt", "示政办发〔2025〕7号"},
+    static const char *const t[][3] = {
+        {"eeo317.txt", "2021-EEO-317", NULL},
+        {"eeo-cites.txt", "2021-EEO-320", NULL},
+        {"sf-notice.txt", "示政办发〔2025〕7号", NULL},
+        {"eo-trees.txt", NULL, "Bloomberg"},
     };
     size_t k;
     for (k = 0; k < sizeof t / sizeof t[0]; k++)
         if (!strcmp(t[k][0], id))
-            return t[k][1];
+            return t[k][f];
     return NULL;
 }
 #define NFILLER 30
@@ -266,7 +271,8 @@ static int build(const char *db)
         r.lang = "en";
         r.date = (char *)docs[i].date;
         r.year = docs[i].date ? atoi(docs[i].date) : 0;
-        r.docno = (char *)docno_of(docs[i].id);
+        r.docno = (char *)meta_of(docs[i].id, 1);
+        r.unit = (char *)meta_of(docs[i].id, 2);
         if (docbuild(&a, &r, docs[i].id, docs[i].id, "0 0 0 x", &d, NULL, &e) < 0) {
             fprintf(stderr, "docbuild: %s\n", e.msg);
             rc = -1;
@@ -418,6 +424,7 @@ int main(void)
     CHECK_SEARCH("政府信息公开规定", 2, 0, "gi-rules.txt");
     CHECK_SEARCH("智慧財產權保護條例", 1, 0, "ip-rules.txt");
     CHECK_SEARCH("EEO 317", 1, 0, "eeo317.txt");
+    CHECK_SEARCH("bloomberg trees", 1, 0, "eo-trees.txt");
     CHECK_SEARCH("emergency executive order 317", 1, 0, "eeo317.txt");
     CHECK_SEARCH("示政办发 7号", 1, 0, "sf-notice.txt");
     CHECK_SEARCH("个税", 2, 0, "iit-law.txt");
