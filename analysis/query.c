@@ -353,9 +353,25 @@ static size_t variants(struct qp *p, struct qry *q, const char *orig,
                        size_t olen, const uint32_t *self, size_t nself,
                        uint32_t **vs, size_t *vn, size_t max)
 {
-    size_t nv = 0;
+    size_t nv = 0, i;
     void *convs[3][2] = {{p->s2twp, NULL}, {p->s2t, p->tw2sp}, {p->tw2sp, NULL}};
     int k;
+    char *key;
+    if (max > 3)
+        max = 3;
+    for (i = 0; i < q->nvc; i++) {
+        const struct qry_vc *c = &q->vc[i];
+        /* found in the same order whatever max: a list as long, or
+         * complete, has the first max */
+        if (c->len == olen && (c->max >= max || c->nv < c->max) &&
+            !memcmp(c->s, orig, olen)) {
+            for (nv = 0; nv < c->nv && nv < max; nv++) {
+                vs[nv] = c->v[nv];
+                vn[nv] = c->vn[nv];
+            }
+            return nv;
+        }
+    }
     for (k = 0; k < 3 && nv < max; k++) {
         char *a, *b = NULL;
         const char *res;
@@ -392,6 +408,18 @@ static size_t variants(struct qp *p, struct qry *q, const char *orig,
         vs[nv] = fc;
         vn[nv] = fn;
         nv++;
+    }
+    if (q->nvc < sizeof q->vc / sizeof q->vc[0] && (key = qalloc(q, olen + 1)) != NULL) {
+        struct qry_vc *c = &q->vc[q->nvc++];
+        memcpy(key, orig, olen);
+        c->s = key;
+        c->len = olen;
+        c->max = max;
+        c->nv = nv;
+        for (i = 0; i < nv; i++) {
+            c->v[i] = vs[i];
+            c->vn[i] = vn[i];
+        }
     }
     return nv;
 }

@@ -54,6 +54,15 @@ struct qry {
     size_t ncontent, nfill; /* positive words met that are not fillers,
                              and fillers (the parser's counts)           */
     struct qry_block *mem;  /* arena owning the nodes and strings       */
+    /* regional variants already looked up for this query (query.c:
+     * variants; a word, its run and the query's piece are often one
+     * string, and each lookup is four OpenCC conversions) */
+    struct qry_vc {
+        const char *s;
+        size_t len, max, nv, vn[3];
+        uint32_t *v[3];
+    } vc[8];
+    size_t nvc;
 };
 
 /* Parse q. 0 on success (root may be NULL for an empty query); -1 with a
