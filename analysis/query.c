@@ -1535,14 +1535,6 @@ static void trim_fillers(const char **s, size_t *len, int head, int tail)
     free(c);
 }
 
-/* The query's words and phrases together as a document's whole title,
- * whatever brackets and quotes cut them apart (……的解释（二）, 印发……“十二五”
- * 规划的通知): a share of the title the square of the share they cover, so
- * the title that is just what was typed comes before longer ones holding
- * it (中华人民共和国商标法 before 中华人民共和国商标法实施条例, which the
- * linear fits of the runs leave to the texts). Not for one character: a
- * title of a few characters is no better for holding it; nor for a pasted
- * passage longer than any title. */
 /* The whole-title fit of the query in the other regional vocabulary
  * (政府資訊公開 is the title 政府信息公开条例 as much as 政府信息公开 is):
  * each piece of Han characters alone that reads otherwise there, in its
@@ -1581,6 +1573,14 @@ static xs_query *whole_title_variant(struct parser *ps, size_t n)
     return fit;
 }
 
+/* The query's words and phrases together as a document's whole title,
+ * whatever brackets and quotes cut them apart (……的解释（二）, 印发……“十二五”
+ * 规划的通知): a share of the title the square of the share they cover, so
+ * the title that is just what was typed comes before longer ones holding
+ * it (中华人民共和国商标法 before 中华人民共和国商标法实施条例, which the
+ * linear fits of the runs leave to the texts). Not for one character: a
+ * title of a few characters is no better for holding it; nor for a pasted
+ * passage longer than any title. */
 static xs_query *whole_title_fit(struct parser *ps)
 {
     struct nlist all = {0};

@@ -421,6 +421,19 @@ static void info_cell(const xmlNode *n, struct xsrc *src)
     free(t);
 }
 
+/* Is n, or an element around it, a page's chrome (a <header> or <nav>, a
+ * class or id such as header, nav, logo)? Its <h1> is the site's name. */
+static int in_chrome(const xmlNode *n)
+{
+    static const char *const more[] = {"logo", NULL};
+    int d;
+    for (d = 0; n && n->type == XML_ELEMENT_NODE && d < 64; n = n->parent, d++)
+        if (name_is(n, "header") || name_is(n, "nav") || name_is(n, "footer") ||
+            attr_has(n, chrome_words) || attr_has(n, more))
+            return 1;
+    return 0;
+}
+
 struct hwalk {
     struct xsrc *src;
     const xmlNode *title, *canon, *main[8], *h1;
@@ -465,7 +478,7 @@ static void html_scan(struct hwalk *h, const xmlNode *n, int depth)
         }
         if (name_is(n, "script") || name_is(n, "style"))
             continue;
-        if (name_is(n, "h1") && !h->h1 && !attr_has(n, chrome_words))
+        if (name_is(n, "h1") && !h->h1 && !in_chrome(n))
             h->h1 = n;
         if (name_is(n, "td") || name_is(n, "th") || name_is(n, "span")
             || name_is(n, "b") || name_is(n, "strong") || name_is(n, "li")
@@ -484,18 +497,20 @@ static void html_scan(struct hwalk *h, const xmlNode *n, int depth)
     }
 }
 
-/* A page's title from its <title> t and first <h1> h1 (either NULL): the
- * <h1> when the <title> opens with it (文章标题_栏目_网站 or "Title |
- * Site": the rest is the site's), or when there is no <title>; else the
+/* A page's title from its <title> t and first <h1> h1 outside the page's
+ * chrome (either NULL): the <h1> when the <title> holds it (文章标题_栏目_网站,
+ * "Title | Site", 网站 - 文章标题: the rest is the site's), or when there is
+ * no <title>; else the
  * <title> without a trailing site name after _ | ｜ " - " " – " "——" (the
  * <h1> if it opens with what is left); a title whose first part is under
  * 4 characters stays whole. Points into t or h1 (t is cut in place). */
 static const char *page_title(char *t, char *h1)
 {
-    static const char *const seps[] = {"_", " | ", "|", "｜", " - ", " – ",
-                                       " — ", "——", NULL};
+    /* (spaces after the cut are trimmed; a lone - is inside words) */
+    static const char *const seps[] = {"_", "|", "｜", " - ", " – ", " — ",
+                                       "——", NULL};
     size_t k, cut = (size_t)-1;
-    if (h1 && xstr_nchars(h1, strlen(h1)) >= 4 && (!t || !*t || !strncmp(t, h1, strlen(h1))))
+    if (h1 && xstr_nchars(h1, strlen(h1)) >= 4 && (!t || !*t || strstr(t, h1)))
         return h1;
     if (!t || !*t)
         return h1 && *h1 ? h1 : NULL;

@@ -682,10 +682,11 @@ int recfmt_json(const char *s, size_t n, int lines, struct xsrcs *out,
                             src->key = strdup(id ? id : b);
                         }
                     }
-                } else if (!j) {
+                } else { /* not JSON, or a value that is no record */
                     if (!bad) {
                         badline = lineno;
-                        memcpy(why, je.text, sizeof why - 1);
+                        snprintf(why, sizeof why, "%s",
+                                 j ? "a JSON value that is not an object" : je.text);
                     }
                     bad++;
                 }
@@ -703,9 +704,10 @@ int recfmt_json(const char *s, size_t n, int lines, struct xsrcs *out,
         /* the records of the good lines stand; msg tells what was not
          * read (extract_file passes it on as a warning) */
         if (bad)
-            snprintf(msg, cap, "json: %zu of its %zu lines %s not JSON "
-                     "(line %zu: %s); the other records are indexed", bad,
-                     nonempty, bad == 1 ? "is" : "are", badline, why);
+            snprintf(msg, cap, "json: %zu of its %zu lines %s (line %zu: %s); "
+                     "the other records are indexed", bad, nonempty,
+                     bad == 1 ? "is not a JSON object" : "are not JSON objects",
+                     badline, why);
     }
     return 0;
 }

@@ -195,6 +195,13 @@ static void test_news_pages(void)
         CHECK_STREQ(rs.v[0].date, "2024-04-02");
     }
     recs_release(&rs);
+    /* the site's name first in the <title>, and in <h1>s of the page's
+     * head: the article's <h1> is the title */
+    CHECK_INTEQ(run("news-site-first.html", "site/news-site-first.html", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 1);
+    if (rs.n == 1)
+        CHECK_STREQ(rs.v[0].title, "关于做好汛期安全防范工作的通知");
+    recs_release(&rs);
     CHECK_INTEQ(run("news-en.html", "site/news-en.html", &rs, &e), 0);
     CHECK_INTEQ(rs.n, 1);
     if (rs.n == 1) {
@@ -344,7 +351,7 @@ static void test_json(void)
         CHECK_STREQ(rs.v[1].key, "b3");
     }
     CHECK_INTEQ(e.code, 0);
-    CHECK(has(e.msg, "line 2") && has(e.msg, "1 of its 3 lines"));
+    CHECK(has(e.msg, "line 2") && has(e.msg, "2 of its 4 lines are not JSON objects"));
     recs_release(&rs);
 }
 
