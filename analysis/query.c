@@ -1298,6 +1298,8 @@ struct parser {
     struct piece { const char *s; size_t len; } *pc;
     size_t npc, pccap;
     int pc_off; /* something else is in the query: no whole-title fit */
+    int pc_gap; /* an excluded or other-field word after a piece: a piece
+                 * after it turns the fit off (it would span that word) */
 };
 
 static xs_query *p_seq(struct parser *ps, int inner);
@@ -1363,10 +1365,16 @@ static xs_query *p_primary(struct parser *ps, int *neg)
                 q->ncontent++;
             }
             ps->filler = ps->simple && !*neg && q->ncontent == c0 && q->nfill > f0;
-            if (*neg || (x->field != F_ANY && x->field != F_TITLE))
-                ps->pc_off = 1;
-            else if (!ps->filler)
+            /* -word or unit:word before or after the words (信息公开条例
+             * -北京) leaves them the whole title; between them it does not */
+            if (*neg || (x->field != F_ANY && x->field != F_TITLE)) {
+                if (ps->npc)
+                    ps->pc_gap = 1;
+            } else if (!ps->filler) {
+                if (ps->pc_gap)
+                    ps->pc_off = 1;
                 add_piece(ps, x->ts, x->tl);
+            }
         }
         lex_next(x);
         return r;

@@ -306,6 +306,26 @@ static int rank_of(json_t *r, const char *id)
     return -1;
 }
 
+/* Whether every hit of the answer b has the score it has in the answer a
+ * (an excluded word removes documents; it does not reorder the rest). */
+static int same_scores(json_t *a, json_t *b)
+{
+    size_t i, j;
+    json_t *h, *g;
+    if (!json_array_size(json_object_get(b, "hits")))
+        return 0;
+    json_array_foreach(json_object_get(b, "hits"), i, h) {
+        int found = 0;
+        json_array_foreach(json_object_get(a, "hits"), j, g)
+            if (json_equal(json_object_get(g, "id"), json_object_get(h, "id")))
+                found = json_real_value(json_object_get(g, "score")) ==
+                        json_real_value(json_object_get(h, "score"));
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 /* Search q (in the worker w of the test): its total unless -1, whether
  * the answer was relaxed, and the id that comes first unless NULL. A
  * macro, so that a failure names the caller's line. */
@@ -413,6 +433,25 @@ int main(void)
     /* the title typed whole comes first */
     CHECK_SEARCH("中华人民共和国商标法", 2, 0, "tm-law.txt");
     CHECK_SEARCH("中華人民共和國商標法", 2, 0, "tm-law.txt");
+    /* ... also with a word excluded before or after it */
+    CHECK_SEARCH("中华人民共和国商标法 -释义", 2, 0, "tm-law.txt");
+    CHECK_SEARCH("-释义 中华人民共和国商标法", 2, 0, "tm-law.txt");
+    {
+        static const char *const pairs[][2] = {
+            {"商标法", "商标法 -释义"}, {"商标法", "-释义 商标法"},
+            {"title:商标法", "title:商标法 -释义"}};
+        size_t k;
+        for (k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+            json_t *a = search(&w, pairs[k][0]), *b = search(&w, pairs[k][1]);
+            int same = same_scores(a, b);
+            if (!same)
+                fprintf(stderr, "  '%s' scored otherwise than '%s'\n", pairs[k][1],
+                        pairs[k][0]);
+            CHECK(same);
+            json_decref(a);
+            json_decref(b);
+        }
+    }
     CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释（二）", 2, 0, "interp2.txt");
     CHECK_SEARCH("最高人民法院关于审理专利纠纷案件若干问题的解释", 2, 0, "interp1.txt");
     CHECK_SEARCH("关于印发生态环境保护“十二五”规划的通知", 2, 0, "plan-12.txt");
