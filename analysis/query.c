@@ -1003,10 +1003,35 @@ static xs_query *wildcard(struct qry *q, const char *prefix, size_t len)
     return n;
 }
 
-/* Is s, as a whole, one document number (国办发〔2013〕26号, FR Doc. ...)? */
+/* Is s, as a whole, one document number (国办发〔2013〕26号, FR Doc. ...)?
+ * Typed in full-width forms too (２０２２－ＥＯ－００９), which the
+ * scanner, made for texts, does not take for one. */
 static int whole_docno(const char *s, size_t len)
 {
     struct span_find f = {len, 0};
+    char half[256];
+    size_t i, n = 0;
+    for (i = 0; i < len && n < sizeof half; i++) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (i + 2 < len && u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD)) {
+            uint32_t cp = ((uint32_t)(u[0] & 0x0F) << 12) |
+                          ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                half[n++] = (char)(cp - 0xFEE0);
+                i += 2;
+                continue;
+            }
+        } else if (i + 2 < len && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
+            half[n++] = ' '; /* ideographic space */
+            i += 2;
+            continue;
+        }
+        half[n++] = s[i];
+    }
+    if (i == len && n < len) { /* some were full-width */
+        s = half;
+        f.len = len = n;
+    }
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\n'))
         f.len = --len;
     docno_scan(s, len, on_span, &f);

@@ -619,29 +619,59 @@ static const char *fold_facet(struct worker *w, const char *v, size_t vl,
     return json_string_value(c);
 }
 
+/* Length of the unit list separator at s (; ； 、), else 0: a document
+ * issued jointly (交通部;內政部) counts for each issuer, as the unit
+ * filter matches each (the indexer's XU terms). */
+static size_t unit_sep(const char *s, size_t n)
+{
+    if (n >= 1 && *s == ';')
+        return 1;
+    if (n >= 3 && (!memcmp(s, "\xEF\xBC\x9B", 3) || !memcmp(s, "\xE3\x80\x81", 3)))
+        return 3;
+    return 0;
+}
+
 static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kind)
 {
     json_t *a = json_array();
-    size_t j, m = 0, i, n = xs_hits_facet_count(h, k), t = 0;
-    struct fval *fv = calloc(n + 1, sizeof *fv);
-    if (!fv)
+    size_t j, m = 0, i, n = xs_hits_facet_count(h, k), t = 0, np = n;
+    struct fval *fv;
+    if (kind == 0) /* unit lists: room for each part */
+        for (j = 0; j < n; j++) {
+            size_t vl, p;
+            const char *v = xs_hits_facet_value(h, k, j, &vl);
+            for (p = 0; p < vl; p++)
+                np += unit_sep(v + p, vl - p) > 0;
+        }
+    if (!(fv = calloc(np + 1, sizeof *fv)))
         return a;
     if (w->folded && json_object_size(w->folded) >= FOLD_CACHE_MAX)
         json_object_clear(w->folded); /* before any value is borrowed */
     for (j = 0; j < n; j++) {
-        size_t vl, fl, c = xs_hits_facet_freq(h, k, j);
+        size_t vl, c = xs_hits_facet_freq(h, k, j), p = 0, q, sl;
         const char *v = xs_hits_facet_value(h, k, j, &vl);
-        char *own;
-        const char *f = fold_facet(w, v, vl, &fl, &own);
-        if (!f)
-            continue;
-        fv[t].v = v;
-        fv[t].vl = vl;
-        fv[t].f = f;
-        fv[t].own_f = own;
-        fv[t].fl = fl;
-        fv[t].n = fv[t].own = c;
-        t++;
+        while (p <= vl) { /* the value, or each part of a unit list */
+            size_t fl;
+            char *own;
+            const char *f;
+            for (q = p, sl = 0; q < vl && !(kind == 0 && (sl = unit_sep(v + q, vl - q)));)
+                q++;
+            size_t b = p, e = q;
+            while (b < e && v[b] == ' ')
+                b++;
+            while (e > b && v[e - 1] == ' ')
+                e--;
+            if (e > b && t < np && (f = fold_facet(w, v + b, e - b, &fl, &own))) {
+                fv[t].v = v + b;
+                fv[t].vl = e - b;
+                fv[t].f = f;
+                fv[t].own_f = own;
+                fv[t].fl = fl;
+                fv[t].n = fv[t].own = c;
+                t++;
+            }
+            p = q + (sl ? sl : 1);
+        }
     }
     /* one entry per folded value (its most frequent spelling): sorted by
      * the folded value, equal ones are neighbours */

@@ -209,6 +209,9 @@ static const char *meta_of(const char *id, int f)
         {"eeo-cites.txt", "2021-EEO-320", NULL},
         {"sf-notice.txt", "示政办发〔2025〕7号", NULL},
         {"eo-trees.txt", NULL, "Bloomberg"},
+        /* issued jointly, and by one of them */
+        {"tm-rules.txt", NULL, "国务院;国家知识产权局"},
+        {"tm-guide.txt", NULL, "国家知识产权局"},
     };
     size_t k;
     for (k = 0; k < sizeof t / sizeof t[0]; k++)
@@ -307,7 +310,8 @@ static int rank_of(json_t *r, const char *id)
 }
 
 /* Whether every hit of the answer b has the score it has in the answer a
- * (an excluded word removes documents; it does not reorder the rest). */
+ * (an excluded word removes documents; it does not reorder the rest; the
+ * same query in full-width forms is the same query). */
 static int same_scores(json_t *a, json_t *b)
 {
     size_t i, j;
@@ -437,9 +441,33 @@ int main(void)
     CHECK_SEARCH("中华人民共和国商标法 -释义", 2, 0, "tm-law.txt");
     CHECK_SEARCH("-释义 中华人民共和国商标法", 2, 0, "tm-law.txt");
     {
+        /* a unit list counts for each unit, as the unit filter finds it */
+        json_t *ur = search(&w, "商标法"), *f, *v;
+        struct api_req rq = {0};
+        size_t i;
+        long n_ipo = -1, n_list = -1;
+        json_array_foreach(json_object_get(json_object_get(ur, "facets"), "unit"), i, f) {
+            const char *u = json_string_value(json_object_get(f, "value"));
+            if (u && !strcmp(u, "国家知识产权局"))
+                n_ipo = (long)json_integer_value(json_object_get(f, "count"));
+            if (u && strchr(u, ';'))
+                n_list = 1;
+        }
+        CHECK_INTEQ(n_ipo, 2);
+        CHECK_INTEQ(n_list, -1);
+        json_decref(ur);
+        rq.method = "GET";
+        rq.path = "/api/search";
+        v = json_pack("{s:s,s:s}", "q", "商标法", "unit", "国家知识产权局");
+        ur = scratch_call(&w, &rq, v);
+        CHECK_INTEQ(json_integer_value(json_object_get(ur, "total")), 2);
+        json_decref(ur);
+    }
+    {
         static const char *const pairs[][2] = {
             {"商标法", "商标法 -释义"}, {"商标法", "-释义 商标法"},
-            {"title:商标法", "title:商标法 -释义"}};
+            {"title:商标法", "title:商标法 -释义"},
+            {"2021-EEO-317", "２０２１－ＥＥＯ－３１７"}};
         size_t k;
         for (k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
             json_t *a = search(&w, pairs[k][0]), *b = search(&w, pairs[k][1]);
