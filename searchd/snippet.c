@@ -169,15 +169,24 @@ static void emit(struct buf *b, const char *text, const uint32_t *st,
                  const uint32_t *en, size_t from, size_t to,
                  const struct spans *sp, int squash)
 {
-    size_t i = from, k = 0;
+    size_t i = from, k = 0, at = from < to ? st[from] : 0;
+    /* at: the text is written up to there; what folding dropped between
+     * two code points (the space in 生态环境部 住房和城乡建设部, which the
+     * index joins) is written too, outside any mark */
     while (k < sp->n && sp->v[k].b <= from)
         k++;
     while (i < to) {
         if (k < sp->n && sp->v[k].a <= i) {
             size_t e = sp->v[k].b < to ? sp->v[k].b : to;
-            buf_adds(b, "<mark>");
-            html_esc(b, text + st[i], en[e - 1] - st[i], squash);
-            buf_adds(b, "</mark>");
+            if (st[i] > at)
+                html_esc(b, text + at, st[i] - at, squash);
+            if (en[e - 1] > at) {
+                size_t s0 = st[i] > at ? st[i] : at;
+                buf_adds(b, "<mark>");
+                html_esc(b, text + s0, en[e - 1] - s0, squash);
+                buf_adds(b, "</mark>");
+                at = en[e - 1];
+            }
             /* folded expansions share one original range: skip them */
             i = e;
             while (i < to && st[i] == st[e - 1])
@@ -186,8 +195,10 @@ static void emit(struct buf *b, const char *text, const uint32_t *st,
         } else {
             size_t e = k < sp->n && sp->v[k].a < to ? sp->v[k].a : to;
             /* code points of one original character share its range */
-            size_t s0 = st[i], s1 = en[e - 1];
-            html_esc(b, text + s0, s1 > s0 ? s1 - s0 : 0, squash);
+            if (en[e - 1] > at) {
+                html_esc(b, text + at, en[e - 1] - at, squash);
+                at = en[e - 1];
+            }
             i = e;
         }
     }
@@ -222,7 +233,7 @@ char *snip_title(const char *text, size_t len, const struct qry *q, void *stem)
     n = fold_marks(text, len, q, stem, &c, &st, &en, &sp);
     if (n == (size_t)-1)
         return NULL;
-    emit(&b, text, st, en, 0, n, &sp, 1);
+    emit(&b, text, st, en, 0, n, &sp, 0); /* the title as it is written */
     free(c);
     free(sp.v);
     return buf_detach(&b, NULL);

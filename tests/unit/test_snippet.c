@@ -290,6 +290,22 @@ static void test_snip_prefix(void)
         qry_release(&q);
     }
 
+    /* the title as written, marks added: white space the index joins
+     * (between Han characters) is kept, next to a mark too, and not
+     * squashed; a snippet keeps it too */
+    {
+        static const char t7[] = "科技部 生态环境部 住房和城乡建设部关于印发  方案的通知";
+        CHECK_INTEQ(qry_parse(&p, "住房 方案", strlen("住房 方案"), &q, &e), 0);
+        s = snip_title(t7, strlen(t7), &q, p.ana.stem);
+        CHECK(s && !strcmp(s, "科技部 生态环境部 <mark>住房</mark>和城乡建设部关于印发  "
+                              "<mark>方案</mark>的通知"));
+        free(s);
+        s = snip_best(t7, strlen(t7), strlen(t7), 0, &q, p.ana.stem, 110, &more);
+        CHECK(has(s, "生态环境部 <mark>住房</mark>和城乡建设部关于印发 <mark>方案</mark>"));
+        free(s);
+        qry_release(&q);
+    }
+
     /* no query: the start of a prefix will do */
     s = snip_best(text, 3000, SIZE_MAX, 0, NULL, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
