@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
+#include "indexer/enc.h"
 #include "indexer/extract.h"
 #include "analysis/docno.h"
 
@@ -97,27 +98,23 @@ static char *trim(const char *s)
     return r;
 }
 
+/* The file as the indexer reads it (indexer/main.c): gunzipped, its
+ * charset found and converted to UTF-8. NULL (reported) when it cannot. */
 static char *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *b = NULL;
-    size_t n = 0, cap = 0, got;
-    if (!f)
+    char *bytes = NULL;
+    size_t n = 0;
+    struct enc_result er;
+    struct err e = {0};
+    if (enc_read_file(path, 64u << 20, &bytes, &n, &e) < 0 ||
+        enc_to_utf8(bytes, n, path, &er, &e) < 0) {
+        fprintf(stderr, "metacheck: %s\n", e.msg);
+        free(bytes);
         return NULL;
-    for (;;) {
-        if (cap - n < 65536) {
-            cap = cap ? cap * 2 : 1 << 20;
-            b = realloc(b, cap + 1);
-        }
-        got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
     }
-    fclose(f);
-    b[n] = 0;
-    *len = n;
-    return b;
+    free(bytes);
+    *len = er.len;
+    return er.text;
 }
 
 static double now(void)
