@@ -226,3 +226,32 @@ size_t fp_contained_text(const uint64_t *set, size_t nset, const char *s,
     free(t.seen);
     return t.found;
 }
+
+size_t fp_contained_doc(const uint64_t *set, size_t nset, const char *title,
+                        size_t tlen, const char *s, size_t len)
+{
+    struct fp_tab t;
+    if (!nset || fp_tab_init(&t, set, nset) < 0)
+        return 0;
+    if (title && tlen) {
+        /* the title, and on into the text's start (a draft pasted with its
+         * title runs on into the text) */
+        size_t k = len < 96 ? len : 96, n;
+        char *b;
+        while (k < len && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k++;
+        if ((b = malloc(tlen + 1 + k))) {
+            memcpy(b, title, tlen);
+            b[tlen] = '\n';
+            memcpy(b + tlen + 1, s, k);
+            n = tlen + 1 + k;
+            fp_each(b, n, fp_probe, &t);
+            free(b);
+        }
+    }
+    if (t.found < t.want)
+        fp_each(s, len, fp_probe, &t);
+    free(t.tab);
+    free(t.seen);
+    return t.found;
+}

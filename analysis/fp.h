@@ -29,4 +29,9 @@ size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
  * draft near its start is not read to its end). */
 size_t fp_contained_text(const uint64_t *set, size_t nset, const char *s,
                          size_t len);
+/* The same for a document: its title (may be NULL), running on into its
+ * text, and its text. A draft pasted with the title above its text has
+ * those words in the document too, where the stored text lacks them. */
+size_t fp_contained_doc(const uint64_t *set, size_t nset, const char *title,
+                        size_t tlen, const char *s, size_t len);
 #endif

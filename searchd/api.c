@@ -1075,7 +1075,11 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
             free(unreadable_id(w, hits, i));
             continue;
         }
-        cn = ct ? fp_contained_text(sh, nu, ct, jl) : 0;
+        {
+            json_t *jt = json_object_get(doc, "title");
+            cn = ct ? fp_contained_doc(sh, nu, json_string_value(jt),
+                                       json_string_length(jt), ct, jl) : 0;
+        }
         free(js);
         if (cn > 0) {
             double sim = (double)cn / (double)nu;

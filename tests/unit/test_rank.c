@@ -567,6 +567,32 @@ int main(void)
                     "compilation-gx.txt");
         CHECK(json_real_value(json_object_get(json_array_get(hits, 1), "similarity")) > 0.99);
         json_decref(r);
+        /* pasted with its title above it (the stored text lacks the
+         * title), or sent as JSON with the title: still all of it */
+        {
+            char both[512];
+            struct api_req rq = {0};
+            snprintf(both, sizeof both, "关于冬季供暖收费的通知\n%s", draft);
+            r = scratch_post(&w, "/api/similar", both);
+            hits = json_object_get(r, "hits");
+            CHECK_STREQ(json_string_value(json_object_get(json_array_get(hits, 0), "id")),
+                        "notice-gx.txt");
+            CHECK(json_real_value(json_object_get(json_array_get(hits, 0), "similarity")) >= 0.999);
+            json_decref(r);
+            snprintf(both, sizeof both, "{\"title\": \"关于冬季供暖收费的通知\", \"text\": \"%s\"}",
+                     draft);
+            rq.method = "POST";
+            rq.path = "/api/similar";
+            rq.body = both;
+            rq.body_len = strlen(both);
+            rq.content_type = "application/json";
+            r = scratch_call(&w, &rq, json_object());
+            hits = json_object_get(r, "hits");
+            CHECK_STREQ(json_string_value(json_object_get(json_array_get(hits, 0), "id")),
+                        "notice-gx.txt");
+            CHECK(json_real_value(json_object_get(json_array_get(hits, 0), "similarity")) >= 0.999);
+            json_decref(r);
+        }
     }
 
     /* the answer cache: a repeated search is served from it (the same
