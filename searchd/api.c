@@ -699,6 +699,34 @@ static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kin
                             !memcmp(fv[j].f, fv[i].f, fv[i].fl); j++)
                 if (strchr(">\\/", fv[j].f[fv[i].fl]))
                     fv[i].n += base[j];
+        /* and those holding it as an inner level (行政>其他 for 其他): the
+         * filter matches every segment of a path too */
+        for (j = 0; base && j < m; j++) {
+            const char *f = fv[j].f;
+            size_t p, a0 = 0, fl = fv[j].fl, seen[8], ns = 0, s2;
+            for (p = 0; p <= fl; p++) {
+                struct fval key, *hit;
+                if (p < fl && (!f[p] || !strchr(">\\/", f[p])))
+                    continue;
+                key.f = f + a0;
+                key.fl = p - a0;
+                hit = a0 && p > a0 ? bsearch(&key, fv, m, sizeof *fv, cmp_fval_f) : NULL;
+                a0 = p + 1;
+                if (!hit || hit == fv + j)
+                    continue;
+                i = (size_t)(hit - fv);
+                if (fl > hit->fl && !memcmp(f, hit->f, hit->fl) &&
+                    strchr(">\\/", f[hit->fl]))
+                    continue; /* counted above, as its prefix */
+                for (s2 = 0; s2 < ns && seen[s2] != i; s2++)
+                    ;
+                if (s2 < ns)
+                    continue; /* the same name twice in one path */
+                if (ns < sizeof seen / sizeof seen[0])
+                    seen[ns++] = i;
+                hit->n += base[j];
+            }
+        }
         free(base);
     }
     qsort(fv, m, sizeof *fv, kind == 2 ? cmp_fval_year : cmp_fval);

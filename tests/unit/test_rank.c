@@ -200,18 +200,20 @@ static const struct tdoc docs[] = {
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
-/* The document number (f 1) or unit (f 2) of the few documents above
- * that have one. */
+/* The document number (f 1), unit (f 2) or category (f 3) of the few
+ * documents above that have one. */
 static const char *meta_of(const char *id, int f)
 {
-    static const char *const t[][3] = {
-        {"eeo317.txt", "2021-EEO-317", NULL},
-        {"eeo-cites.txt", "2021-EEO-320", NULL},
-        {"sf-notice.txt", "示政办发〔2025〕7号", NULL},
-        {"eo-trees.txt", NULL, "Bloomberg"},
-        /* issued jointly, and by one of them */
-        {"tm-rules.txt", NULL, "国务院;国家知识产权局"},
-        {"tm-guide.txt", NULL, "国家知识产权局"},
+    static const char *const t[][4] = {
+        {"eeo317.txt", "2021-EEO-317", NULL, NULL},
+        {"eeo-cites.txt", "2021-EEO-320", NULL, NULL},
+        {"sf-notice.txt", "示政办发〔2025〕7号", NULL, NULL},
+        {"eo-trees.txt", NULL, "Bloomberg", NULL},
+        /* issued jointly, and by one of them; a category, one below it
+         * and one holding it as an inner level */
+        {"tm-law.txt", NULL, NULL, "其他"},
+        {"tm-rules.txt", NULL, "国务院;国家知识产权局", "行政＞其他"},
+        {"tm-guide.txt", NULL, "国家知识产权局", "其他＞释义"},
     };
     size_t k;
     for (k = 0; k < sizeof t / sizeof t[0]; k++)
@@ -276,6 +278,7 @@ static int build(const char *db)
         r.year = docs[i].date ? atoi(docs[i].date) : 0;
         r.docno = (char *)meta_of(docs[i].id, 1);
         r.unit = (char *)meta_of(docs[i].id, 2);
+        r.category = (char *)meta_of(docs[i].id, 3);
         if (docbuild(&a, &r, docs[i].id, docs[i].id, "0 0 0 x", &d, NULL, &e) < 0) {
             fprintf(stderr, "docbuild: %s\n", e.msg);
             rc = -1;
@@ -455,9 +458,22 @@ int main(void)
         }
         CHECK_INTEQ(n_ipo, 2);
         CHECK_INTEQ(n_list, -1);
+        /* a category counts what its filter finds: itself, the levels
+         * below it, and paths holding it as an inner level */
+        n_ipo = -1;
+        json_array_foreach(json_object_get(json_object_get(ur, "facets"), "category"), i, f) {
+            const char *cv = json_string_value(json_object_get(f, "value"));
+            if (cv && !strcmp(cv, "其他"))
+                n_ipo = (long)json_integer_value(json_object_get(f, "count"));
+        }
+        CHECK_INTEQ(n_ipo, 3);
         json_decref(ur);
         rq.method = "GET";
         rq.path = "/api/search";
+        v = json_pack("{s:s,s:s}", "q", "商标法", "category", "其他");
+        ur = scratch_call(&w, &rq, v);
+        CHECK_INTEQ(json_integer_value(json_object_get(ur, "total")), 3);
+        json_decref(ur);
         v = json_pack("{s:s,s:s}", "q", "商标法", "unit", "国家知识产权局");
         ur = scratch_call(&w, &rq, v);
         CHECK_INTEQ(json_integer_value(json_object_get(ur, "total")), 2);
