@@ -19,6 +19,7 @@
 #include "analysis/syn.h"
 #include "common/buf.h"
 #include <opencc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1345,6 +1346,99 @@ static void add_piece(struct parser *ps, const char *s, size_t len)
     ps->pc[ps->npc++].len = len;
 }
 
+/* Where an article reference (第三十四条, 第30條, 第二款, 第一千一百六十五条
+ * 第二款 …) ends s[0, len) and starts: its byte offset, or len when there
+ * is none. A law's name before it (食品安全法第三十四条) is the title the
+ * reader means; the reference is in its text, not its title. */
+static size_t article_ref(const char *s, size_t len)
+{
+    size_t at = len;
+    for (;;) {
+        /* backwards: the unit, the numerals, 第 */
+        size_t i = at, nnum = 0;
+        uint32_t cp = 0;
+        static const char *const units[] = {"条", "條", "款", "项", "項", "章",
+                                            "节", "節", "编", "編", NULL};
+        size_t k, cl = 0;
+        for (k = 0; units[k]; k++) {
+            cl = strlen(units[k]);
+            if (i >= cl && !memcmp(s + i - cl, units[k], cl))
+                break;
+        }
+        if (!units[k])
+            return at;
+        i -= cl;
+        for (;;) { /* numerals: Chinese, ASCII or full-width digits */
+            size_t j = i;
+            if (!j)
+                break;
+            j--;
+            while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80)
+                j--;
+            utf8_dec((const unsigned char *)s + j, i - j, &cp);
+            if (digit_value(cp) < 0 && cn_digit_value(cp) < 0 && cp != 0x5341 &&
+                cp != 0x767E && cp != 0x5343) /* 十 百 千 */
+                break;
+            nnum++;
+            i = j;
+        }
+        if (!nnum || i < 3 || memcmp(s + i - 3, "第", 3))
+            return at;
+        at = i - 3;
+    }
+}
+
+/* Chinese numerals of n (1..9999): 30 -> 三十, 105 -> 一百零五, 1165 ->
+ * 一千一百六十五, as the laws number their articles. */
+static void cn_number(unsigned n, char *out, size_t cap)
+{
+    static const char *const dig[] = {"零", "一", "二", "三", "四", "五", "六", "七",
+                                      "八", "九"};
+    static const char *const unit[] = {"千", "百", "十", ""};
+    unsigned div[] = {1000, 100, 10, 1}, k;
+    int started = 0, zero = 0;
+    out[0] = 0;
+    for (k = 0; k < 4; k++) {
+        unsigned d = n / div[k] % 10;
+        if (!d) {
+            zero = started;
+            continue;
+        }
+        if (zero)
+            snprintf(out + strlen(out), cap - strlen(out), "零");
+        zero = 0;
+        /* 十五, not 一十五, when it leads */
+        if (!(k == 2 && d == 1 && !started))
+            snprintf(out + strlen(out), cap - strlen(out), "%s", dig[d]);
+        snprintf(out + strlen(out), cap - strlen(out), "%s", unit[k]);
+        started = 1;
+    }
+}
+
+/* q->article from an article reference s[0, len) (see struct qry). */
+static void article_forms(struct qry *q, const char *s, size_t len)
+{
+    size_t fl, i = 0;
+    char *f = fold_str(s, len, &fl);
+    if (!f)
+        return;
+    if (fl < sizeof q->article[0]) {
+        memcpy(q->article[0], f, fl + 1);
+        /* 第 + ASCII digits + the rest */
+        if (fl > 3 && !memcmp(f, "第", 3)) {
+            unsigned n = 0;
+            for (i = 3; i < fl && f[i] >= '0' && f[i] <= '9' && n < 10000; i++)
+                n = n * 10 + (unsigned)(f[i] - '0');
+            if (i > 3 && n >= 1 && n <= 9999) {
+                char num[64];
+                cn_number(n, num, sizeof num);
+                snprintf(q->article[1], sizeof q->article[1], "第%s%s", num, f + i);
+            }
+        }
+    }
+    free(f);
+}
+
 static xs_query *p_primary(struct parser *ps, int *neg)
 {
     struct lexer *x = &ps->x;
@@ -1378,9 +1472,25 @@ static xs_query *p_primary(struct parser *ps, int *neg)
             struct qry *q = ps->q;
             size_t c0 = q->ncontent, f0 = q->nfill;
             int fo = q->fill_opt;
+            /* a law's name and an article reference (食品安全法第三十四条):
+             * two words; the reference is no part of a title */
+            size_t cut = x->type == T_WORD && x->field == F_ANY && !*neg
+                ? article_ref(x->ts, x->tl) : x->tl;
             q->no_syn = *neg;
             q->fill_opt = fo && !*neg; /* -怎么 excludes what it says */
-            r = leaf(ps->p, q, x->ts, x->tl, x->type == T_PHRASE, x->field);
+            if (cut < x->tl) {
+                xs_query *ar;
+                char *a1 = q->article[0][0] ? NULL : q->article[1];
+                if (a1)
+                    article_forms(q, x->ts + cut, x->tl - cut);
+                ar = leaf(ps->p, q, x->ts + cut, x->tl - cut, 0, F_ANY);
+                if (a1 && *a1) /* 第39条: the laws write 第三十九条 */
+                    ar = binary(q, XS_Q_OR, ar, leaf(ps->p, q, a1, strlen(a1), 0, F_ANY));
+                r = cut ? binary(q, XS_Q_AND, leaf(ps->p, q, x->ts, cut, 0, F_ANY), ar)
+                        : ar;
+            } else {
+                r = leaf(ps->p, q, x->ts, x->tl, x->type == T_PHRASE, x->field);
+            }
             q->no_syn = 0;
             q->fill_opt = fo;
             if (*neg) { /* an excluded word is no word to look for */
@@ -1395,11 +1505,13 @@ static xs_query *p_primary(struct parser *ps, int *neg)
             if (*neg || (x->field != F_ANY && x->field != F_TITLE)) {
                 if (ps->npc)
                     ps->pc_gap = 1;
-            } else if (!ps->filler) {
+            } else if (!ps->filler && cut) {
                 if (ps->pc_gap)
                     ps->pc_off = 1;
-                add_piece(ps, x->ts, x->tl);
+                add_piece(ps, x->ts, cut);
             }
+            if (cut < x->tl)
+                ps->simple = 0; /* nor of a run of words */
         }
         lex_next(x);
         return r;

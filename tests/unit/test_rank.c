@@ -440,6 +440,18 @@ int main(void)
     /* the title typed whole comes first */
     CHECK_SEARCH("中华人民共和国商标法", 2, 0, "tm-law.txt");
     CHECK_SEARCH("中華人民共和國商標法", 2, 0, "tm-law.txt");
+    /* a law's name and an article of it: the law, showing the article
+     * (its heading, not the rules' mention of it) */
+    CHECK_SEARCH("商标法第一条", 2, 0, "tm-law.txt");
+    CHECK_SEARCH("商标法 第1条", 2, 0, "tm-law.txt");
+    CHECK_SEARCH("商標法第1條", 2, 0, "tm-law.txt");
+    {
+        json_t *ar = search(&w, "商标法第1条");
+        const char *sn = json_string_value(json_object_get(
+            json_array_get(json_object_get(ar, "hits"), 0), "snippet_html"));
+        CHECK(sn && strstr(sn, "<mark>第一条</mark>"));
+        json_decref(ar);
+    }
     /* ... also with a word excluded before or after it */
     CHECK_SEARCH("中华人民共和国商标法 -释义", 2, 0, "tm-law.txt");
     CHECK_SEARCH("-释义 中华人民共和国商标法", 2, 0, "tm-law.txt");
