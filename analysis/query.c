@@ -1567,7 +1567,7 @@ static size_t state_name(const uint32_t *c, size_t n)
 {
     static const uint32_t prc[] = {0x4E2D, 0x534E, 0x4EBA, 0x6C11, 0x5171, 0x548C, 0x56FD};
     size_t k = sizeof prc / sizeof prc[0];
-    return n > 9 && !memcmp(c, prc, sizeof prc) ? k : 0;
+    return n > k && !memcmp(c, prc, sizeof prc) ? k : 0;
 }
 
 /* The title terms of s into l (S + each Latin word as folded; for a Han
@@ -1746,7 +1746,7 @@ static xs_query *whole_title_fit(struct parser *ps)
      * the punctuation between them, as the title's length counts them */
     k = ps->npc - 1;
     n = positions(ps->pc[0].s, (size_t)(ps->pc[k].s + ps->pc[k].len - ps->pc[0].s), 1);
-    if (n > 9 && state)
+    if (n > 7 && state)
         n -= state;
     if (n < 2 || n > 320 || !all.n) {
         free(all.v);

@@ -522,7 +522,7 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
         unsigned tlen = (unsigned)a->pos;
         /* nobody types the state's name before a national law's: 国家赔偿
          * covers 中华人民共和国国家赔偿法 as much as 國家賠償法 */
-        if (tlen > 9 && (!strncmp(title, "中华人民共和国", 21) ||
+        if (tlen > 7 && (!strncmp(title, "中华人民共和国", 21) ||
                          !strncmp(title, "中華人民共和國", 21)))
             tlen -= 7;
         snprintf(tl_s, sizeof tl_s, "%u", tlen);

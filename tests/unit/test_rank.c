@@ -143,6 +143,12 @@ static const struct tdoc docs[] = {
      "社会保障支出2019亿元。政府工作报告附件。"},
     /* a law typed by its whole title, and a longer title holding it whose
      * text says the name more often: the title typed first */
+    /* a two-character law name typed alone: the law, not the short
+     * amendment saying the name in every line */
+    {"xf-law.txt", "中华人民共和国刑法", "1997-03-14",
+     "第一条 为了惩罚犯罪，保护人民，结合我国同犯罪作斗争的具体经验，制定本法。" FILL FILL FILL FILL},
+    {"xf-amend.txt", "中华人民共和国刑法修正案", "1999-12-25",
+     "一、刑法第一百六十二条后增加一条。二、刑法第一百六十八条修改为。三、刑法第一百七十四条修改为。"},
     {"tm-law.txt", "中华人民共和国商标法", "2019-04-23",
      "第一条 为了加强商标管理，保护商标专用权，制定本法。" FILL FILL},
     {"tm-rules.txt", "中华人民共和国商标法实施条例", "2014-04-29",
@@ -440,6 +446,8 @@ int main(void)
     /* the title typed whole comes first */
     CHECK_SEARCH("中华人民共和国商标法", 2, 0, "tm-law.txt");
     CHECK_SEARCH("中華人民共和國商標法", 2, 0, "tm-law.txt");
+    CHECK_SEARCH("刑法", 2, 0, "xf-law.txt");
+    CHECK_SEARCH("中华人民共和国刑法", 2, 0, "xf-law.txt");
     /* a law's name and an article of it: the law, showing the article
      * (its heading, not the rules' mention of it) */
     CHECK_SEARCH("商标法第一条", 2, 0, "tm-law.txt");
