@@ -340,7 +340,7 @@ static uint32_t *fold_to_cps(struct qry *q, const char *s, size_t len,
     if (k == (size_t)-1)
         return NULL;
     out = qalloc(q, (k + 1) * sizeof *out);
-    if (out)
+    if (out && k) /* nothing left of s: no code points (c may be NULL) */
         memcpy(out, c, k * sizeof *out);
     free(c);
     *n = k;
@@ -1431,8 +1431,14 @@ static void article_forms(struct qry *q, const char *s, size_t len)
                 n = n * 10 + (unsigned)(f[i] - '0');
             if (i > 3 && n >= 1 && n <= 9999) {
                 char num[64];
+                size_t nl, rl = fl - i;
                 cn_number(n, num, sizeof num);
-                snprintf(q->article[1], sizeof q->article[1], "第%s%s", num, f + i);
+                nl = strlen(num);
+                if (3 + nl + rl < sizeof q->article[1]) { /* whole, or none */
+                    memcpy(q->article[1], "第", 3);
+                    memcpy(q->article[1] + 3, num, nl);
+                    memcpy(q->article[1] + 3 + nl, f + i, rl + 1);
+                }
             }
         }
     }
