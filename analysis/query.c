@@ -1439,6 +1439,17 @@ static void article_forms(struct qry *q, const char *s, size_t len)
                     memcpy(q->article[1] + 3, num, nl);
                     memcpy(q->article[1] + 3 + nl, f + i, rl + 1);
                 }
+                /* Taiwan: 第 30 條 (a number and one unit only) */
+                {
+                    static const char *const tw[][2] = {
+                        {"条", "條"}, {"项", "項"}, {"节", "節"}, {"编", "編"},
+                        {"款", "款"}, {"章", "章"}};
+                    size_t t;
+                    for (t = 0; t < sizeof tw / sizeof tw[0]; t++)
+                        if (rl == 3 && !memcmp(f + i, tw[t][0], 3))
+                            snprintf(q->article[2], sizeof q->article[2],
+                                     "第 %u %s", n, tw[t][1]);
+                }
             }
         }
     }

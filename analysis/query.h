@@ -53,10 +53,11 @@ struct qry {
                              query has other words                       */
     size_t ncontent, nfill; /* positive words met that are not fillers,
                              and fillers (the parser's counts)           */
-    char article[2][64];  /* an article reference (第三十四条) the snippet
-                             should show: folded as typed, and with its
-                             number in Chinese numerals (第30条 ->
-                             第三十条); "" when none                     */
+    char article[3][64];  /* an article reference (第三十四条) the snippet
+                             should show: folded as typed, with its number
+                             in Chinese numerals (第30条 -> 第三十条), and
+                             as Taiwan's laws write it (第 30 條); ""
+                             when none                                   */
     struct qry_block *mem;  /* arena owning the nodes and strings       */
     /* regional variants already looked up for this query (query.c:
      * variants; a word, its run and the query's piece are often one

@@ -313,7 +313,7 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
         full = len;
     /* an article reference (食品安全法第三十四条): the passage is that
      * article, wherever it is (read on for it) */
-    for (k = 0; q && k < 2 && at_ph == (size_t)-1; k++)
+    for (k = 0; q && k < 3 && at_ph == (size_t)-1; k++)
         if (q->article[k][0]) {
             /* the article itself (its heading opens a line), before the
              * first mention (本法第三十九条规定) */

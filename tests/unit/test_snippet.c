@@ -306,6 +306,27 @@ static void test_snip_prefix(void)
         qry_release(&q);
     }
 
+    /* a law's article, as Taiwan's laws write it (第 3 條), deep in the
+     * text: the snippet is there, reading on for it */
+    {
+        char *lt = long_text(6000, "\n第 3 條 申請人應檢附文件。"), *t8;
+        size_t l8 = strlen(lt) + 64;
+        t8 = malloc(l8);
+        snprintf(t8, l8, "依本法第 3 條規定辦理。%s", lt); /* a mention first */
+        free(lt);
+        l8 = strlen(t8);
+        CHECK_INTEQ(qry_parse(&p, "範例法第3條", strlen("範例法第3條"), &q, &e), 0);
+        s = snip_best(t8, 2048, l8, 1, &q, p.ana.stem, 110, &more);
+        CHECK_INTEQ(more, 1);
+        free(s);
+        s = snip_best(t8, l8, l8, 1, &q, p.ana.stem, 110, &more);
+        CHECK(has(s, "第 3 條</mark>") || has(s, "第</mark> <mark>3</mark> <mark>條"));
+        CHECK(has(s, "申請人應檢附文件"));
+        free(s);
+        qry_release(&q);
+        free(t8);
+    }
+
     /* no query: the start of a prefix will do */
     s = snip_best(text, 3000, SIZE_MAX, 0, NULL, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
