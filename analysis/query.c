@@ -1606,7 +1606,16 @@ static size_t title_terms(struct qry *q, const char *s, size_t len, int han,
     while (i < n) {
         size_t j = i + 1;
         if (is_han(c[i])) {
-            while (j < n && is_han(c[j]))
+            /* 2019年政府工作报告: the year's 年 goes with the number, not
+             * with the words after it (no 年政: the title may say
+             * 2019年中华人民共和国国务院政府工作报告) */
+            int year = c[i] == 0x5E74 && i >= 4 && i + 1 < n && is_han(c[i + 1]);
+            size_t d;
+            for (d = 1; year && d <= 4; d++)
+                year = c[i - d] >= '0' && c[i - d] <= '9';
+            if (year && i > 4 && c[i - 5] >= '0' && c[i - 5] <= '9')
+                year = 0;
+            while (j < n && is_han(c[j]) && !year)
                 j++;
             np += j - i;
             if (!han) {

@@ -520,10 +520,11 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
     if (a->pos > 0) { /* the title's length: what a query of it covers */
         char tl_s[16];
         unsigned tlen = (unsigned)a->pos;
-        /* nobody types the state's name before a national law's: 国家赔偿
-         * covers 中华人民共和国国家赔偿法 as much as 國家賠償法 */
-        if (tlen > 7 && (!strncmp(title, "中华人民共和国", 21) ||
-                         !strncmp(title, "中華人民共和國", 21)))
+        /* nobody types the state's name: 国家赔偿 covers
+         * 中华人民共和国国家赔偿法 as much as 國家賠償法, and 2019年政府工作报告
+         * most of 2019年中华人民共和国国务院政府工作报告 */
+        if (tlen > 7 && (strstr(title, "中华人民共和国") ||
+                         strstr(title, "中華人民共和國")))
             tlen -= 7;
         snprintf(tl_s, sizeof tl_s, "%u", tlen);
         if (xs_doc_value(d, XS_SLOT_TITLELEN, tl_s, strlen(tl_s), &xe) != XS_OK)

@@ -141,6 +141,12 @@ static const struct tdoc docs[] = {
     {"report2007.txt", "2007年国务院政府工作报告", "2007-03-05",
      "各位代表：现在，我代表国务院，向大会报告政府工作，请审议政府工作报告。"
      "社会保障支出2019亿元。政府工作报告附件。"},
+    /* the report titled with the state's name inside, against the short
+     * resolution on it that says the year and the words */
+    {"report2020.txt", "2020年中华人民共和国国务院政府工作报告", "2020-05-22",
+     "各位代表：现在，我代表国务院，向大会报告政府工作。" FILL FILL FILL FILL},
+    {"resolution2020.txt", "第十三届全国人民代表大会第三次会议关于政府工作报告的决议", "2020-05-28",
+     "会议审议了政府工作报告，同意政府工作报告提出的2020年主要任务，批准政府工作报告。"},
     /* a law typed by its whole title, and a longer title holding it whose
      * text says the name more often: the title typed first */
     /* a two-character law name typed alone: the law, not the short
@@ -443,6 +449,7 @@ int main(void)
     CHECK_SEARCH("公租房申请", 1, 0, "gongzu.txt");
     CHECK_SEARCH("2019年政府工作报告", 2, 0, "report2019.txt");
     CHECK_SEARCH("政府工作报告 2019", 2, 0, "report2019.txt");
+    CHECK_SEARCH("2020年政府工作报告", 2, 0, "report2020.txt");
     /* the title typed whole comes first */
     CHECK_SEARCH("中华人民共和国商标法", 2, 0, "tm-law.txt");
     CHECK_SEARCH("中華人民共和國商標法", 2, 0, "tm-law.txt");
