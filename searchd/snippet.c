@@ -312,38 +312,35 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
     if (full < len)
         full = len;
     /* an article reference (食品安全法第三十四条): the passage is that
-     * article, wherever it is (read on for it) */
-    for (k = 0; q && k < 3 && at_ph == (size_t)-1; k++)
-        if (q->article[k][0]) {
-            /* the article itself (its heading opens a line), before the
-             * first mention (本法第三十九条规定) */
+     * article, wherever it is: its heading (not after a word, as in
+     * 本法第三十九条 or 和第四十条) in any of its forms, else its first
+     * mention once the whole text is read */
+    if (q && q->article[0][0]) {
+        size_t mention = (size_t)-1, heading = (size_t)-1;
+        for (k = 0; k < 3 && heading == (size_t)-1; k++) {
             size_t al = strlen(q->article[k]), from = 0;
             const char *m;
-            while ((m = memmem(text + from, len - from, q->article[k], al))) {
-                size_t o = (size_t)(m - text);
-                if (at_ph == (size_t)-1)
-                    at_ph = o;
-                size_t pb = o;
+            while (al && (m = memmem(text + from, len - from, q->article[k], al))) {
+                size_t o = (size_t)(m - text), pb = o;
                 uint32_t pc = 0;
                 while (pb > 0 && ((unsigned char)text[--pb] & 0xC0) == 0x80)
                     ;
                 if (o)
                     utf8_dec((const unsigned char *)text + pb, o - pb, &pc);
-                /* not after a word (本法第三十九条, 和第四十条) */
+                if (o < mention)
+                    mention = o;
                 if (!o || !(is_han(pc) || (pc < 128 && isalnum((int)pc)))) {
-                    at_ph = o;
+                    heading = o;
                     break;
                 }
                 from = o + al;
             }
-            if (at_ph != (size_t)-1 && len < full && !m) {
-                *more = 1; /* only mentioned so far: its heading is on */
-                return NULL;
-            }
         }
-    if (q && q->article[0][0] && at_ph == (size_t)-1 && len < full) {
-        *more = 1;
-        return NULL;
+        if (heading == (size_t)-1 && len < full) {
+            *more = 1; /* read on for it */
+            return NULL;
+        }
+        at_ph = heading != (size_t)-1 ? heading : mention;
     }
     /* the earliest place a highlight string occurs as written (most
      * documents are in the query's script and case): fold a few KB around
