@@ -218,13 +218,7 @@ size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
 size_t fp_contained_text(const uint64_t *set, size_t nset, const char *s,
                          size_t len)
 {
-    struct fp_tab t;
-    if (!nset || fp_tab_init(&t, set, nset) < 0)
-        return 0;
-    fp_each(s, len, fp_probe, &t);
-    free(t.tab);
-    free(t.seen);
-    return t.found;
+    return fp_contained_doc(set, nset, NULL, 0, s, len);
 }
 
 size_t fp_contained_doc(const uint64_t *set, size_t nset, const char *title,

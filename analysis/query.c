@@ -1011,25 +1011,23 @@ static int whole_docno(const char *s, size_t len)
 {
     struct span_find f = {len, 0};
     char half[256];
-    size_t i, n = 0;
-    for (i = 0; i < len && n < sizeof half; i++) {
-        const unsigned char *u = (const unsigned char *)s + i;
-        if (i + 2 < len && u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD)) {
-            uint32_t cp = ((uint32_t)(u[0] & 0x0F) << 12) |
-                          ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-            if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                half[n++] = (char)(cp - 0xFEE0);
-                i += 2;
-                continue;
-            }
-        } else if (i + 2 < len && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
-            half[n++] = ' '; /* ideographic space */
-            i += 2;
-            continue;
+    size_t i = 0, n = 0, wide = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t cl = utf8_dec((const unsigned char *)s + i, len - i, &cp);
+        int w = (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000; /* 　 */
+        if (n + (w ? 1 : cl) > sizeof half)
+            break;
+        if (w) {
+            half[n++] = cp == 0x3000 ? ' ' : (char)(cp - 0xFEE0);
+        } else {
+            memcpy(half + n, s + i, cl);
+            n += cl;
         }
-        half[n++] = s[i];
+        wide += w;
+        i += cl;
     }
-    if (i == len && n < len) { /* some were full-width */
+    if (i == len && wide) { /* some were full-width */
         s = half;
         f.len = len = n;
     }

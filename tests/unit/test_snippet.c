@@ -327,6 +327,22 @@ static void test_snip_prefix(void)
         free(t8);
     }
 
+    /* the heading in one form (第三条) beats a mention in another (第3条) */
+    {
+        char *lt = long_text(60, "\n第三条 申请人应当提交材料。"), *t9;
+        size_t l9 = strlen(lt) + 64;
+        t9 = malloc(l9);
+        snprintf(t9, l9, "依照本法第3条规定办理。%s", lt);
+        free(lt);
+        l9 = strlen(t9);
+        CHECK_INTEQ(qry_parse(&p, "示例法第3条", strlen("示例法第3条"), &q, &e), 0);
+        s = snip_best(t9, l9, l9, 0, &q, p.ana.stem, 110, &more);
+        CHECK(has(s, "申请人应当提交材料"));
+        free(s);
+        qry_release(&q);
+        free(t9);
+    }
+
     /* no query: the start of a prefix will do */
     s = snip_best(text, 3000, SIZE_MAX, 0, NULL, p.ana.stem, 110, &more);
     CHECK_INTEQ(more, 0);
