@@ -10,7 +10,13 @@
       POSTs every DRAFTDIR/NN.txt to /api/similar (text/plain); prints
       "similar: n=.. p50_ms=.. p99_ms=.. non200=.. top1=.. top1_trad=.. of=..",
       where top1 counts the drafts whose best hit is the document they were
-      cut from (DRAFTDIR/sources.tsv), top1_trad those converted to Traditional.
+      cut from (DRAFTDIR/sources.tsv), top1_tied those whose source is among
+      the hits as similar as the best one (boilerplate published several
+      times ties), top1_trad those converted to Traditional.
+  httpbench.py soaklist URLS DRAFTDIR MANIFEST OUT
+      writes OUT, the request list of the memory soak (bench/soak.lua): the
+      searches of URLS on pages 1-3 and sorted by date, documents, document
+      number lookups, the drafts POSTed to /api/similar, and bad requests.
 """
 import collections
 import http.client
@@ -85,7 +91,7 @@ def similar(port, ddir):
         src[name] = key
     trad = set(l.strip() for l in open(os.path.join(ddir, 'to-traditional.txt')))
     lat = []
-    bad = top1 = top1_trad = 0
+    bad = top1 = top1_trad = tied = 0
     statuses = collections.Counter()
     box = [None]
     for name in sorted(src):
@@ -103,15 +109,22 @@ def similar(port, ddir):
         try:
             hits = json.loads(data).get('hits') or []
             best = hits[0].get('id') if hits else None
+            # the source among the hits as similar as the best (the same
+            # boilerplate published several times: a tie nothing can break)
+            if any(h.get('id') == src[name] and
+                   h.get('similarity', 0) >= hits[0].get('similarity', 0) - 1e-6
+                   for h in hits):
+                tied += 1
         except (ValueError, AttributeError):
             best = None
         if best == src[name]:
             top1 += 1
             if name in trad:
                 top1_trad += 1
-    print('similar: n=%d p50_ms=%.3f p99_ms=%.3f non200=%d top1=%d top1_trad=%d of_trad=%d'
-          ' statuses=%s' % (len(lat), pct(lat, 50), pct(lat, 99), bad, top1, top1_trad,
-                           len(trad), ','.join('%s:%d' % kv for kv in sorted(statuses.items()))))
+    print('similar: n=%d p50_ms=%.3f p99_ms=%.3f non200=%d top1=%d top1_tied=%d top1_trad=%d'
+          ' of_trad=%d statuses=%s' % (len(lat), pct(lat, 50), pct(lat, 99), bad, top1, tied,
+                                       top1_trad, len(trad),
+                                       ','.join('%s:%d' % kv for kv in sorted(statuses.items()))))
 
 
 # Suffixes a person leaves off a law's name (国家赔偿法 -> 国家赔偿).
@@ -189,6 +202,40 @@ def titles(port, manifest, n=150, seed=7):
     _title_run(port, box, docs, lambda t: en(t, True), 'en-cut')
 
 
+def soaklist(urls, ddir, manifest, out):
+    """The soak's requests, one a line: GET<TAB>path or POST<TAB>path<TAB>file."""
+    import random
+    import urllib.parse
+    rnd = random.Random(11)
+    reqs = []
+    for u in (l.strip() for l in open(urls, encoding='utf-8')):
+        if not u:
+            continue
+        reqs.append(('GET', u))
+        reqs.append(('GET', u + '&page=2'))
+        reqs.append(('GET', u + '&page=3&sort=date'))
+    docs = [json.loads(l) for l in open(manifest, encoding='utf-8')]
+    for d in rnd.sample(docs, 300):
+        reqs.append(('GET', '/api/doc/' + urllib.parse.quote(d['path'])))
+    nos = [d['docno'] for d in docs if d.get('docno')]
+    for n in rnd.sample(nos, min(200, len(nos))):
+        reqs.append(('GET', '/api/lookup?docno=' + urllib.parse.quote(n)))
+    for name in sorted(os.listdir(ddir)):
+        if name[:2].isdigit() and name.endswith('.txt'):
+            for _ in range(4):
+                reqs.append(('POST', '/api/similar', os.path.abspath(os.path.join(ddir, name))))
+    bad = ['/api/search?q=x&size=1000', '/api/search?q=x&year=abcd',
+           '/api/search?q=x&page=0', '/api/doc/no/such/doc', '/api/lookup',
+           '/api/search?q=x&sort=bogus', '/api/search?q=x&from=2020-13-45',
+           '/api/search?q=x&lang=fr', '/api/search?q=' + 'x' * 5000]
+    reqs += [('GET', b) for b in bad * 5]
+    rnd.shuffle(reqs)
+    with open(out, 'w', encoding='utf-8') as f:
+        for r in reqs:
+            f.write('\t'.join(r) + '\n')
+    print('soaklist: %d requests (%d bad on purpose)' % (len(reqs), len(bad) * 5))
+
+
 def main():
     if sys.argv[1] == 'titles':
         titles(int(sys.argv[2]), sys.argv[3])
@@ -196,6 +243,8 @@ def main():
         kinds(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
     elif sys.argv[1] == 'similar':
         similar(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == 'soaklist':
+        soaklist(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     else:
         sys.exit('httpbench: unknown mode ' + sys.argv[1])
 

@@ -14,11 +14,12 @@
 # folder, default a new one under /tmp, removed at the end unless BENCH_KEEP=1),
 # BENCH_DURATION (seconds per wrk run, default 20), BENCH_BUDGET (seconds,
 # default 2700 = 45 min), BENCH_SCALE (unset: x5 always, x20 when it fits;
-# 0: no x20; 1: x20 always), BENCH_OUT (default bench/RESULTS.md).
+# 0: no x20; 1: x20 always), BENCH_SOAK (seconds of the memory soak, default
+# 600; 0 skips it), BENCH_OUT (default bench/RESULTS.md).
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ENV_SETTINGS=
-for v in SHARED BIN BENCH_DURATION BENCH_BUDGET BENCH_SCALE; do
+for v in SHARED BIN BENCH_DURATION BENCH_BUDGET BENCH_SCALE BENCH_SOAK; do
     eval "_x=\${$v:-}"; [ -n "$_x" ] && ENV_SETTINGS="$ENV_SETTINGS$v=$_x "
 done
 SHARED=${SHARED:-$ROOT/../shared}
@@ -27,6 +28,7 @@ MANIFEST=$SHARED/corpus-manifest.jsonl
 BIN=${BIN:-$ROOT/build/bin}
 OUT=${BENCH_OUT:-$ROOT/bench/RESULTS.md}
 DUR=${BENCH_DURATION:-20}
+SOAK=${BENCH_SOAK:-600}
 BUDGET=${BENCH_BUDGET:-2700}
 PY=python3
 B=$ROOT/bench
@@ -116,6 +118,7 @@ EOF
 start_ours() {
     rm -f "$W/port"
     _co=$SD_CACHE_OFF; [ "${2:-}" = cache ] && _co=
+    [ -n "$SD_CACHE_OFF" ] && [ -n "${3:-}" ] && _co="--cache-mb $3"
     "$BIN/searchd" --db "$1" --listen 127.0.0.1:0 --port-file "$W/port" $SD_OPTS $_co \
         > "$W/searchd.log" 2>&1 &
     OURS_PID=$!
@@ -349,6 +352,59 @@ else
     fail "sqlite: build failed: $(tail -1 "$W/sql-build.err")"
 fi
 
+# ---------------------------------------------------------------- soak
+# soak: searchd's memory over $SOAK seconds of mixed traffic at 8
+# connections (searches on pages 1-3 and by date, documents, lookups,
+# drafts to /api/similar, bad requests), with a 2 MB result cache that is
+# always full and evicting, so that most requests do the whole work and the
+# cache's bound is exercised too. RSS is read from /proc every 5 s.
+soak() {
+    _b=$(( $(remaining) - 120 ))
+    if [ "$_b" -lt "$SOAK" ]; then
+        fail "soak skipped: ${SOAK}s do not fit in the ${_b}s left of the budget"
+        return 1
+    fi
+    $PY "$B/httpbench.py" soaklist "$W/urls-ours.txt" "$W/drafts" "$MANIFEST" "$W/soak.txt" \
+        > "$W/soaklist.log" 2>&1 || { fail "soak: request list: $(tail -1 "$W/soaklist.log")"; return 1; }
+    log "ours: memory soak, ${SOAK}s at 8 connections ($(cat "$W/soaklist.log"))"
+    start_ours "$W/ours1" cache 2 || { fail "soak: searchd did not start ($START_WHY)"; return 1; }
+    : > "$W/soak-rss.txt"
+    ( _t=0
+      while kill -0 "$OURS_PID" 2>/dev/null && [ $_t -le $((SOAK + 10)) ]; do
+          _r=$(awk '/^VmRSS/ { print $2 }' "/proc/$OURS_PID/status" 2>/dev/null)
+          [ -n "$_r" ] && echo "$_t $_r" >> "$W/soak-rss.txt"
+          sleep 5; _t=$((_t + 5))
+      done ) &
+    _sp=$!
+    wrk -t2 -c8 -d"$SOAK"s --timeout 10s -s "$B/soak.lua" "http://127.0.0.1:$OURS_PORT" -- "$W/soak.txt" \
+        > "$W/wrk-soak.txt" 2>&1
+    _alive=0; kill -0 "$OURS_PID" 2>/dev/null && _alive=1
+    kill "$_sp" 2>/dev/null; wait "$_sp" 2>/dev/null
+    stop_ours
+    _l=$(grep '^SOAK' "$W/wrk-soak.txt")
+    if [ -z "$_l" ]; then
+        fail "soak: wrk gave no result: $(tail -2 "$W/wrk-soak.txt" | tr '\n' ' ')"; return 1
+    fi
+    [ $_alive = 1 ] || fail "soak: searchd was gone at the end: $(tail -2 "$W/searchd.log" | tr '\n' ' ')"
+    # RSS (MB) after the first minute, at half time, at the end, the largest
+    _m=$(awk -v d="$SOAK" '
+        { t[NR] = $1; r[NR] = $2 / 1024; if ($2 / 1024 > mx) mx = $2 / 1024 }
+        END { for (i = 1; i <= NR; i++) {
+                  if (a == "" && t[i] >= 60) a = r[i]
+                  if (h == "" && t[i] >= d / 2) h = r[i] }
+              if (a == "") a = r[1]; if (h == "") h = r[NR]
+              printf "%.1f %.1f %.1f %.1f %d", a, h, r[NR], mx, NR }' "$W/soak-rss.txt")
+    set -- $_m
+    res soak_rss_1min_mb ours "$1"; res soak_rss_half_mb ours "$2"; res soak_rss_end_mb ours "$3"
+    res soak_rss_max_mb ours "$4"; res soak_rss_growth_mb ours "$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", b - a }')"
+    for _k in rps p50 p99 s5xx errors; do
+        res "soak_$_k" ours "$(echo "$_l" | tr ' ' '\n' | sed -n "s/^${_k}\(_ms\)\{0,1\}=//p")"
+    done
+    note "ours, memory soak: $(echo "$_l" | cut -d' ' -f2-); RSS MB after 1 min / half time / end / max: $1 / $2 / $3 / $4 ($5 samples)"
+    log "  soak: $(echo "$_l" | cut -d' ' -f2-); RSS MB $1 / $2 / $3 / max $4"
+    echo "$_l" | grep -q ' s5xx=0 ' || fail "soak: searchd answered 5xx: $_l"
+}
+
 # ---------------------------------------------------------------- queries
 WRK_ERRORS=0
 if [ $OURS_OK = 1 ]; then
@@ -379,7 +435,7 @@ if [ $OURS_OK = 1 ]; then
         log "  $_s"
         case "$_s" in
         similar:*)
-            for _k in p50 p99 top1; do
+            for _k in p50 p99 top1 top1_tied; do
                 res "sim_$_k" ours "$(echo "$_s" | tr ' ' '\n' | sed -n "s/^${_k}\(_ms\)\{0,1\}=//p")"
             done
             note "ours, /api/similar: $(echo "$_s" | cut -d' ' -f2-) (top1_trad = cross-script drafts found as their source)"
@@ -395,6 +451,7 @@ if [ $OURS_OK = 1 ]; then
                 stop_ours
             fi
         fi
+        [ $HAVE_WRK = 1 ] && [ "$SOAK" -gt 0 ] && soak
     else
         fail "ours: searchd did not start or does not answer /healthz ($START_WHY)"
     fi

@@ -1150,8 +1150,10 @@ static int decode_with(const char *cs, const unsigned char *p, size_t n,
     return 0;
 }
 
-int enc_to_utf8(const char *bytes, size_t len, const char *hint_name,
-                struct enc_result *out, struct err *e)
+/* enc_to_utf8 and enc_to_utf8_mime: ctype, when given, declares the
+ * charset instead of the bytes' own <?xml?> or <meta>. */
+static int to_utf8(const char *bytes, size_t len, const char *hint_name,
+                   const char *ctype, struct enc_result *out, struct err *e)
 {
     const unsigned char *p = (const unsigned char *)bytes;
     const char *cs = NULL, *decl = NULL;
@@ -1248,9 +1250,11 @@ int enc_to_utf8(const char *bytes, size_t len, const char *hint_name,
     if (!cs) {
         /* 5. a declared charset: <?xml encoding?>, then an HTML <meta> */
         size_t m = len < ENC_PRESCAN ? len : ENC_PRESCAN;
-        if (prescan_xml(p, m, label, sizeof label) ||
-            (looks_html(p, m, hint_name) &&
-             prescan_meta(p, m, label, sizeof label)))
+        if (ctype ? charset_in_content((const unsigned char *)ctype, strlen(ctype),
+                                       label, sizeof label)
+                  : prescan_xml(p, m, label, sizeof label) ||
+                        (looks_html(p, m, hint_name) &&
+                         prescan_meta(p, m, label, sizeof label)))
             decl = map_label(label, own, sizeof own);
     }
     if (!cs && decl && strcmp(decl, "UTF-8") == 0)
@@ -1290,6 +1294,18 @@ int enc_to_utf8(const char *bytes, size_t len, const char *hint_name,
     if (rc)
         return rc;
     return finish(&b, cs, bad, bom, hint_name, out, e);
+}
+
+int enc_to_utf8(const char *bytes, size_t len, const char *hint_name,
+                struct enc_result *out, struct err *e)
+{
+    return to_utf8(bytes, len, hint_name, NULL, out, e);
+}
+
+int enc_to_utf8_mime(const char *bytes, size_t len, const char *content_type,
+                     struct enc_result *out, struct err *e)
+{
+    return to_utf8(bytes, len, NULL, content_type ? content_type : "", out, e);
 }
 
 void enc_result_release(struct enc_result *r)

@@ -39,5 +39,10 @@ struct enc_result {
  * mostly binary is ENC_EBINARY. Never fails for valid text of any size. */
 int enc_to_utf8(const char *bytes, size_t len, const char *hint_name,
                 struct enc_result *out, struct err *e);
+/* The same for bytes that came with a MIME type (an HTTP request body and
+ * its Content-Type, which may be NULL): its charset= label is the declared
+ * charset, checked against the bytes as a page's <meta> is. */
+int enc_to_utf8_mime(const char *bytes, size_t len, const char *content_type,
+                     struct enc_result *out, struct err *e);
 void enc_result_release(struct enc_result *r);
 #endif

@@ -9,6 +9,7 @@
 #include "analysis/fp.h"
 #include "common/buf.h"
 #include "indexer/docbuild.h"
+#include "indexer/enc.h"
 #include "searchd/cache.h"
 #include "searchd/portal.h"
 #include "searchd/snippet.h"
@@ -1162,9 +1163,16 @@ static char *draft_text(const struct api_req *rq, struct api_reply *out)
         json_t *o = json_loadb(rq->body, rq->body_len, 0, &je), *t, *ti;
         struct buf b;
         if (!o || !json_is_object(o)) {
+            char msg[300];
+            if (o)
+                snprintf(msg, sizeof msg, "the body is not a JSON object; send "
+                         "{\"text\": \"...\", \"title\": \"...\"}");
+            else
+                snprintf(msg, sizeof msg, "the body is not valid JSON in UTF-8 "
+                         "(the error is at line %d, column %d); send {\"text\": "
+                         "\"...\", \"title\": \"...\"}", je.line, je.column);
             json_decref(o);
-            reply_err(out, 400, "bad_parameter",
-                      "the body is not a JSON object; send {\"text\": \"...\", \"title\": \"...\"}");
+            reply_err(out, 400, "bad_parameter", msg);
             return NULL;
         }
         t = json_object_get(o, "text");
@@ -1184,12 +1192,19 @@ static char *draft_text(const struct api_req *rq, struct api_reply *out)
         return buf_detach(&b, NULL);
     }
     {
-        char *s = malloc(rq->body_len + 1);
-        if (s) {
-            memcpy(s, rq->body, rq->body_len);
-            s[rq->body_len] = 0;
+        /* plain text in its declared charset (text/plain; charset=gbk), or
+         * else UTF-8, or else what the bytes are (GB18030, Big5, UTF-16 with
+         * its BOM), as the indexer reads files; NUL bytes dropped */
+        struct enc_result r;
+        struct err e = {0};
+        if (enc_to_utf8_mime(rq->body, rq->body_len, rq->content_type, &r, &e) < 0) {
+            reply_err(out, 400, "bad_parameter",
+                      e.code == ENC_ENOMEM ? "out of memory; try again"
+                      : "the body does not look like text in any charset known "
+                        "here; send the draft as UTF-8 text (text/plain; charset=utf-8)");
+            return NULL;
         }
-        return s;
+        return r.text;
     }
 }
 
@@ -1436,6 +1451,16 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
             out->ctype = "image/svg+xml";
             return;
         }
+    }
+    if (!strncmp(p, "/api/", 5) && json_object_get(rq->params, API_NOT_UTF8)) {
+        char msg[200];
+        json_t *k = json_object_get(rq->params, API_NOT_UTF8);
+        snprintf(msg, sizeof msg, "the parameter '%.40s' is not text in UTF-8 (nor in "
+                 "GB18030 or Big5); percent-encode it as UTF-8, as browsers do",
+                 json_is_string(k) ? json_string_value(k) : "?");
+        out->endpoint = "other";
+        reply_err(out, 400, "bad_parameter", msg);
+        return;
     }
     /* everything below needs the index */
     {

@@ -36,11 +36,15 @@ void worker_release(struct worker *w);
  * 0, or -1 when the index cannot be opened (503). */
 int worker_refresh(struct worker *w, struct err *e);
 
+#define API_NOT_UTF8 "\x01not-utf8"
+
 struct api_req {
     const char *method;     /* "GET", "POST", "HEAD" ... */
     const char *path;       /* URL path, decoded */
     json_t *params;         /* name -> string, or array of strings when
-                               repeated (borrowed) */
+                               repeated (borrowed); API_NOT_UTF8 -> the
+                               name of a parameter that could not be read
+                               as text (its value is then U+FFFD) */
     const char *body;       /* POST body (may be NULL) */
     size_t body_len;
     const char *content_type;

@@ -4,6 +4,7 @@
 #include "searchd/http.h"
 #include "searchd/api.h"
 #include "common/buf.h"
+#include "indexer/enc.h"
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -167,6 +168,28 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A parameter that is not UTF-8: the links and forms of older portals
+ * send GB18030 or Big5 (or Latin-1), taken when the bytes decode cleanly
+ * (enc.h's detection, as for files); else a placeholder, and the name
+ * kept under API_NOT_UTF8 for the API's answer. */
+static json_t *legacy_arg(json_t *o, const char *key, const char *value)
+{
+    struct enc_result r;
+    struct err e = {0};
+    json_t *v = NULL;
+    if (enc_to_utf8(value, strlen(value), NULL, &r, &e) == 0) {
+        if (!r.replaced && r.len)
+            v = json_string(r.text);
+        enc_result_release(&r);
+    }
+    if (!v) {
+        if (!json_object_get(o, API_NOT_UTF8))
+            json_object_set_new(o, API_NOT_UTF8, json_string(key));
+        v = json_string("\xEF\xBF\xBD");
+    }
+    return v;
+}
+
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
                                    const char *key, const char *value)
 {
@@ -175,8 +198,8 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
     if (!key)
         return MHD_YES;
     v = json_string(value ? value : "");
-    if (!v) /* not UTF-8: keep a placeholder the handlers reject */
-        v = json_string("\xEF\xBF\xBD");
+    if (!v)
+        v = legacy_arg(o, key, value);
     old = json_object_get(o, key);
     if (!old) {
         json_object_set_new(o, key, v);

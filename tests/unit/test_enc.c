@@ -625,6 +625,68 @@ static int rm_visit(const char *path, const struct stat *st, int type,
     return remove(path);
 }
 
+/* A request body and its Content-Type (searchd's drafts): the declared
+ * charset is read, checked against the bytes, and detection takes over
+ * when there is none or it is wrong. */
+static void test_mime(void)
+{
+    static const char gb[] = /* 为加强食品安全监督管理，制定本办法。 */
+        "\xce\xaa\xbc\xd3\xc7\xbf\xca\xb3\xc6\xb7\xb0\xb2\xc8\xab\xbc\xe0"
+        "\xb6\xbd\xb9\xdc\xc0\xed\xa3\xac\xd6\xc6\xb6\xa8\xb1\xbe\xb0\xec"
+        "\xb7\xa8\xa1\xa3";
+    static const char b5[] = /* 為加強資訊公開，制定本條例。 */
+        "\xac\xb0\xa5\x5b\xb1\x6a\xb8\xea\xb0\x54\xa4\xbd\xb6\x7d\xa1\x41"
+        "\xa8\xee\xa9\x77\xa5\xbb\xb1\xf8\xa8\xd2\xa1\x43";
+    static const char gb_u8[] = "为加强食品安全监督管理，制定本办法。";
+    static const char b5_u8[] = "為加強資訊公開，制定本條例。";
+    static const struct {
+        const char *bytes, *ctype, *want, *cs;
+    } cases[] = {
+        { gb, "text/plain; charset=gbk", gb_u8, "GB18030" },
+        { gb, "text/plain; charset=\"GB2312\"", gb_u8, "GB18030" },
+        { gb, "text/plain", gb_u8, "GB18030" },          /* detected */
+        { gb, NULL, gb_u8, "GB18030" },
+        { gb, "text/plain; charset=utf-8", gb_u8, "GB18030" }, /* a lie */
+        { gb, "text/plain; charset=big5", gb_u8, "GB18030" },  /* checked */
+        { b5, "text/plain; charset=big5", b5_u8, "BIG5-HKSCS" },
+        { b5, "text/plain", b5_u8, "BIG5-HKSCS" },
+        { gb_u8, "text/plain; charset=gbk", gb_u8, "UTF-8" }, /* valid UTF-8 */
+        { gb_u8, NULL, gb_u8, "UTF-8" },
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct enc_result r;
+        struct err e = {0};
+        int rc = enc_to_utf8_mime(cases[i].bytes, strlen(cases[i].bytes),
+                                  cases[i].ctype, &r, &e);
+        CHECK_INTEQ(rc, 0);
+        if (rc == 0) {
+            CHECK_STREQ(r.text, cases[i].want);
+            CHECK_STREQ(r.charset, cases[i].cs);
+            CHECK_INTEQ(r.replaced, 0);
+            enc_result_release(&r);
+        }
+    }
+    {   /* NUL bytes are dropped, not an end */
+        static const char nul[] = "为加强\0食品安全";
+        struct enc_result r;
+        struct err e = {0};
+        CHECK_INTEQ(enc_to_utf8_mime(nul, sizeof nul - 1, "text/plain", &r, &e), 0);
+        CHECK_STREQ(r.text, "为加强食品安全");
+        enc_result_release(&r);
+    }
+    {   /* binary junk is not text, whatever it says it is */
+        unsigned char junk[2048];
+        struct enc_result r;
+        struct err e = {0};
+        for (i = 0; i < sizeof junk; i++)
+            junk[i] = (unsigned char)(i * 7 + (i >> 3));
+        CHECK(enc_to_utf8_mime((const char *)junk, sizeof junk,
+                               "text/plain; charset=utf-8", &r, &e) == ENC_EBINARY);
+        CHECK(r.text == NULL);
+    }
+}
+
 int main(void)
 {
     const char *root = getenv("ROOT");
@@ -638,6 +700,7 @@ int main(void)
     test_threads();
     test_fixtures();
     test_small_inputs();
+    test_mime();
     test_binary();
     test_gzip();
     test_gzip_bomb();
