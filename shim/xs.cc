@@ -150,47 +150,62 @@ static xs_rc xs_fail(xs_err *err, xs_rc rc, const char *fmt, ...) noexcept
     return rc;
 }
 
+/* A Xapian exception's type, message and the system's reason when it
+ * has one (strerror of the errno it saw: "No space left on device"). */
+static void xapian_why(const Xapian::Error &e, const char **type,
+                       const char **msg, const char **sys) noexcept
+{
+    *type = e.get_type();
+    *msg = e.get_msg().c_str();
+    try {
+        *sys = e.get_error_string();
+    } catch (...) {
+        *sys = nullptr;
+    }
+}
+
 /* The one exception mapper: call only from inside a catch block. what and
  * subject name the failed operation for the message; query says the
  * exception came from running the caller's query (argument errors are then
- * the query's fault: XS_EQUERY). Never allocates. */
+ * the query's fault: XS_EQUERY). */
 static xs_rc xs_caught(xs_err *err, const char *what, const char *subject,
                        bool query = false) noexcept
 {
     xs_rc rc = XS_EINTERNAL;
     const char *type = "unknown exception";
     const char *msg = "";
+    const char *sys = nullptr;
     try {
         throw;
     } catch (const Xapian::DatabaseModifiedError &e) {
-        rc = XS_EMODIFIED, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_EMODIFIED, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::DatabaseLockError &e) {
-        rc = XS_ELOCKED, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_ELOCKED, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::DatabaseNotFoundError &e) {
-        rc = XS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_ENOTFOUND, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::DatabaseVersionError &e) {
-        rc = XS_ESCHEMA, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_ESCHEMA, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::DatabaseOpeningError &e) {
-        rc = XS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_ENOTFOUND, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::DatabaseCorruptError &e) {
-        rc = XS_ECORRUPT, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_ECORRUPT, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::DocNotFoundError &e) {
-        rc = XS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_ENOTFOUND, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::QueryParserError &e) {
-        rc = XS_EQUERY, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_EQUERY, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::InvalidArgumentError &e) {
         rc = query ? XS_EQUERY : XS_EINVAL;
-        type = e.get_type(), msg = e.get_msg().c_str();
+        xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::InvalidOperationError &e) {
         rc = query ? XS_EQUERY : XS_EINVAL;
-        type = e.get_type(), msg = e.get_msg().c_str();
+        xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::UnimplementedError &e) {
         rc = query ? XS_EQUERY : XS_EXAPIAN;
-        type = e.get_type(), msg = e.get_msg().c_str();
+        xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::NetworkError &e) {
-        rc = XS_ENETWORK, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_ENETWORK, xapian_why(e, &type, &msg, &sys);
     } catch (const Xapian::Error &e) {
-        rc = XS_EXAPIAN, type = e.get_type(), msg = e.get_msg().c_str();
+        rc = XS_EXAPIAN, xapian_why(e, &type, &msg, &sys);
     } catch (const std::bad_alloc &) {
         rc = XS_ENOMEM, type = "bad_alloc", msg = "out of memory";
     } catch (const std::exception &e) {
@@ -199,8 +214,10 @@ static xs_rc xs_caught(xs_err *err, const char *what, const char *subject,
         rc = XS_EINTERNAL;
     }
     if (!subject)
-        return xs_fail(err, rc, "xs: %s: %s: %s", what, type, msg);
-    return xs_fail(err, rc, "xs: %s '%s': %s: %s", what, subject, type, msg);
+        return xs_fail(err, rc, "xs: %s: %s: %s%s%s%s", what, type, msg,
+                       sys ? " (" : "", sys ? sys : "", sys ? ")" : "");
+    return xs_fail(err, rc, "xs: %s '%s': %s: %s%s%s%s", what, subject, type, msg,
+                   sys ? " (" : "", sys ? sys : "", sys ? ")" : "");
 }
 
 extern "C" const char *xs_rc_str(xs_rc rc) noexcept

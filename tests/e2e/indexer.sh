@@ -7,6 +7,7 @@
 #   3 --full beside a running searchd: new generation swapped in, old removed
 #   4 crash safety: kill -9 at seeded random moments (--full and incremental);
 #     4b kill -9 during the shard merge and right after the stub swap
+#     4c a full disk (writes refused): exit 2, nothing committed, nothing left
 #   5 lock: a second indexer on the same --db exits 2 ("another indexer")
 #   6 hostile tree (tests/tools/make_hostile.sh): one check per hostile file
 #   7 exit codes and usage
@@ -257,6 +258,35 @@ expect_eq "after the kills: summary" "$((NB - OLD)) 0 0 $OLD 0" "$(summary "$TMP
 expect_eq "after the kills: no stale .build-* left" 0 "$(nbuild "$BDB")"
 expect_eq "after the kills: one generation" 1 "$(ngens "$BDB")"
 check "searchd sees the full count" wait_docs "$SD2" "$NB"
+
+# ---- 4c. a full disk --------------------------------------------------------
+# Writes refused part-way (ulimit -f: EFBIG where a full disk gives ENOSPC):
+# the run exits 2 saying nothing was committed and the system's reason, the
+# index keeps its revision, no half-built copy stays behind; the next run
+# with room completes the job.
+echo "# 4c. a full disk"
+FT=$TMP/ftree
+FDB=$TMP/fdb
+cp -R "$ROOT/corpus/docs" "$FT"
+idx "$TMP/f0" --db "$FDB" "$FT"
+NF=$(delve_docs "$FDB")
+RF=$(delve_rev "$FDB")
+find "$FT" -name '*.txt' | sort | head -5 | while IFS= read -r f; do
+    printf '\nZQXDISKFULL 追加的一段。\n' >> "$f"
+done
+for mode in --incremental --full; do
+    ( trap '' XFSZ; ulimit -f 64; exec timeout 120 "$IDX" $mode --db "$FDB" "$FT" ) \
+        >"$TMP/f.out" 2>"$TMP/f.err"
+    expect_eq "full disk, $mode: exit 2" 2 "$?"
+    check "full disk, $mode: says nothing was committed, and why (File too large)" \
+        grep -q "nothing committed.*(File too large)" "$TMP/f.err"
+    expect_eq "full disk, $mode: documents and revision as before" "$NF $RF" \
+        "$(delve_docs "$FDB") $(delve_rev "$FDB")"
+    expect_eq "full disk, $mode: no .build-* left" 0 "$(nbuild "$FDB")"
+done
+idx "$TMP/f1" --db "$FDB" "$FT"
+expect_eq "room again: the next run exits 0 and updates the 5 files" "0 5" \
+    "$RC $(summary "$TMP/f1" | cut -d' ' -f2)"
 
 # ---- 5. lock ---------------------------------------------------------------
 echo "# 5. lock"
