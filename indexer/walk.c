@@ -1,5 +1,6 @@
 /* walk.c - list the files under ROOT (see walk.h). */
 #include "indexer/walk.h"
+#include "indexer/enc.h"
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -26,13 +27,16 @@ int walk_supported(const char *name)
     return 0;
 }
 
-static int valid_utf8(const char *s)
+/* Whether s[0, n) is UTF-8 (stops at a NUL). */
+static int valid_utf8_n(const char *s, size_t n_)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n_;
+    while (p < end && *p) {
         size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3
                  : (*p >> 3) == 30 ? 4 : 0, i;
         if (!n)
+            return 0;
+        if (n > (size_t)(end - p))
             return 0;
         for (i = 1; i < n; i++)
             if ((p[i] & 0xC0) != 0x80)
@@ -42,13 +46,25 @@ static int valid_utf8(const char *s)
     return 1;
 }
 
+static int valid_utf8(const char *s)
+{
+    return valid_utf8_n(s, strlen(s));
+}
+
 /* Escape bytes that are not printable ASCII/UTF-8 so a message stays text. */
 static void escape_name(const char *s, char *out, size_t cap)
 {
-    size_t o = 0;
-    for (; *s && o + 5 < cap; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch < 0x20 || (ch >= 0x80 && !valid_utf8(s)))
+    size_t o = 0, seg = 0, i;
+    int raw = 1;
+    for (i = 0; s[i] && o + 5 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (i == seg) { /* a name that is not UTF-8 has all its bytes shown */
+            seg = i + strcspn(s + i, "/");
+            raw = valid_utf8_n(s + i, seg - i);
+        }
+        if (ch == '/')
+            seg = i + 1;
+        if (ch < 0x20 || (ch >= 0x80 && !raw))
             o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
         else
             out[o++] = (char)ch;
@@ -120,6 +136,30 @@ static int inside_root(const struct ctx *c, const char *real)
            (real[c->rootlen] == '/' || (c->rootlen == 1 && c->root[0] == '/'));
 }
 
+/* Why a name that is not UTF-8 is rejected, with what it reads as in the
+ * legacy charset it is in (a share written by an older system in GBK or
+ * Big5) when one reads it cleanly, so the operator can rename it. */
+static void not_utf8_why(const char *name, int dir, char *why, size_t cap)
+{
+    struct enc_result r;
+    struct err e = {0};
+    const char *what = dir ? "the folder name" : "the file name";
+    const char *lost = dir ? ", so nothing in the folder is indexed" : "";
+    if (enc_to_utf8(name, strlen(name), NULL, &r, &e) == 0 && !r.replaced && r.len &&
+        strcmp(r.charset, "UTF-8") != 0 && !strchr(r.text, '/')) {
+        const char *from = !strcmp(r.charset, "GB18030") ? "gbk"
+                         : !strncmp(r.charset, "BIG5", 4) ? "big5"
+                         : !strcmp(r.charset, "WINDOWS-1252") ? "cp1252" : NULL;
+        snprintf(why, cap, "\x01%s is not UTF-8%s; in %s it reads '%s': rename it "
+                 "to that%s%s%s", what, lost, r.charset, r.text,
+                 from ? " (convmv -r -f " : "", from ? from : "",
+                 from ? " -t utf-8 --notest DIR renames a whole tree)" : "");
+    } else {
+        snprintf(why, cap, "\x01%s is not UTF-8%s (rename it)", what, lost);
+    }
+    enc_result_release(&r);
+}
+
 static int walk_dir(struct ctx *c, const char *abs, const char *rel)
 {
     DIR *d = opendir(abs);
@@ -142,14 +182,16 @@ static int walk_dir(struct ctx *c, const char *abs, const char *rel)
             add_msg(c->l, de->d_name, "path too long");
             continue;
         }
-        if (!valid_utf8(de->d_name)) {
-            /* an id must be text: the API and the page could not name it */
-            add_msg(c->l, r, "\x01the file name is not UTF-8 (rename the file)");
-            c->l->nrejected++;
-            continue;
-        }
         if (lstat(a, &st) != 0) {
             add_msg(c->l, r, strerror(errno));
+            continue;
+        }
+        if (!valid_utf8(de->d_name)) {
+            /* an id must be text: the API and the page could not name it */
+            char why[PATH_MAX + 300];
+            not_utf8_why(de->d_name, S_ISDIR(st.st_mode), why, sizeof why);
+            add_msg(c->l, r, why);
+            c->l->nrejected++;
             continue;
         }
         if (c->have_skip && st.st_dev == c->skip.st_dev && st.st_ino == c->skip.st_ino)

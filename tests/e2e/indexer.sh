@@ -493,6 +493,9 @@ else
         # (awk -v reads backslash escapes: double them)
         check "non-UTF-8 file name: rejected with a reason ($(reason '\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt'))" \
             test -n "$(reason '\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt')"
+        check "non-UTF-8 file name: the reason says what it reads in GBK (中文名.txt)" sh -c \
+            'case "$1" in *"in GB18030 it reads '"'"'中文名.txt'"'"'"*) ;; *) exit 1 ;; esac' - \
+            "$(reason '\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt')"
     else
         bid=$(jq -r '.hits[0].id' "$TMP/h.bad")
         check "non-UTF-8 file name: indexed with a valid UTF-8 id (got: $bid)" sh -c \
