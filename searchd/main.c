@@ -4,6 +4,7 @@
 #include "searchd/cache.h"
 #include "searchd/http.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <microhttpd.h>
 #include <signal.h>
@@ -35,7 +36,30 @@ static void usage(FILE *f)
 "                     0 = no cache); never served across index revisions\n"
 "  --help             this text\n"
 "\n"
-"Stops cleanly on SIGTERM or SIGINT (requests in flight are answered).\n");
+"Stops cleanly on SIGTERM or SIGINT (requests in flight are answered);\n"
+"SIGHUP opens the --access-log file again (after logrotate moved it).\n");
+}
+
+/* SIGHUP (logrotate's postrotate): the access log file is opened again
+ * under its name and put in place of the old one with dup2, which swaps
+ * the descriptor at once under the workers' line-buffered writes. */
+static void reopen_log(FILE *log, const char *name)
+{
+    int fd;
+    if (!log || log == stderr) {
+        fprintf(stderr, "searchd: SIGHUP received; no access log file to reopen\n");
+        return;
+    }
+    fflush(log);
+    fd = open(name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || dup2(fd, fileno(log)) < 0) {
+        fprintf(stderr, "searchd: SIGHUP: cannot reopen '%s': %s; still writing "
+                "to the old file\n", name, strerror(errno));
+    } else {
+        fprintf(stderr, "searchd: SIGHUP: access log '%s' reopened\n", name);
+    }
+    if (fd >= 0)
+        close(fd);
 }
 
 int main(int argc, char **argv)
@@ -130,6 +154,7 @@ int main(int argc, char **argv)
     sigemptyset(&ss);
     sigaddset(&ss, SIGTERM);
     sigaddset(&ss, SIGINT);
+    sigaddset(&ss, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &ss, NULL);
     signal(SIGPIPE, SIG_IGN);
     d = http_start(&cf, &e);
@@ -151,7 +176,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    sigwait(&ss, &sig);
+    while (sigwait(&ss, &sig) == 0 && sig == SIGHUP)
+        reopen_log(cf.access_log, alog);
     fprintf(stderr, "searchd: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     MHD_quiesce_daemon(d);
     MHD_stop_daemon(d);

@@ -120,6 +120,33 @@ else
     tail -3 "$TMP/access.log" 2>/dev/null | sed 's/^/  access.log: /'
 fi
 
+# SIGHUP (logrotate): the log moved away, searchd keeps serving and writes
+# its next lines to a new file under the old name
+mv "$TMP/access.log" "$TMP/access.log.1"
+kill -HUP "$SD_PID" 2>/dev/null
+_i=0
+while ! grep -q 'access log .* reopened' "$TMP/searchd.err" && [ $_i -lt 50 ]; do
+    sleep 0.1
+    _i=$((_i + 1))
+done
+python3 -c 'import sys, urllib.request, urllib.error
+try:
+    urllib.request.urlopen("http://127.0.0.1:%s/api/doc/ZQXAFTERHUP" % sys.argv[1], timeout=10)
+except urllib.error.HTTPError:
+    pass' "$PORT"
+_i=0
+while ! grep -q 'ZQXAFTERHUP 404' "$TMP/access.log" 2>/dev/null && [ $_i -lt 50 ]; do
+    sleep 0.1
+    _i=$((_i + 1))
+done
+if kill -0 "$SD_PID" 2>/dev/null && grep -q 'ZQXAFTERHUP 404' "$TMP/access.log" 2>/dev/null &&
+   ! grep -q 'ZQXAFTERHUP' "$TMP/access.log.1"; then
+    ok "SIGHUP: searchd keeps serving and logs to the access log opened again"
+else
+    bad "SIGHUP: searchd keeps serving and logs to the access log opened again"
+    tail -3 "$TMP/searchd.err" | sed 's/^/  searchd: /'
+fi
+
 # SIGTERM: exits 0 within 5 s
 if ! term_sd; then
     bad "searchd stops within 5 s of SIGTERM"
