@@ -23,11 +23,6 @@
 #include <time.h>
 
 struct api_stats api_stats;
-extern const struct asset {
-    const char *name, *type;
-    const unsigned char *data;
-    size_t len;
-} assets[];
 
 #define SNIP_WIDTH 110
 /* Ranking: a document of the newest date gains 0.3, one 3 years older
@@ -1386,13 +1381,28 @@ static void page_check(struct worker *w, const struct api_req *rq,
     free(text);
 }
 
-static int serve_asset(const char *name, struct api_reply *out)
+/* A compiled-in file. Its URL from a page carries ?v=<its content tag>:
+ * that answer may be cached for good (a changed file gets a new URL);
+ * without it, or with an old tag, it is revalidated each time, and an
+ * If-None-Match of the current ETag gets 304 and no body. */
+static int serve_asset(const char *name, const struct api_req *rq,
+                       struct api_reply *out)
 {
     const struct asset *a;
     for (a = assets; a->name; a++) {
         if (!strcmp(a->name, name)) {
-            out->status = 200;
+            const char *tag = portal_asset_tag(name), *v = param(rq, "v");
+            snprintf(out->etag, sizeof out->etag, "\"%s\"", tag);
+            out->cache = v && !strcmp(v, tag) ? "public, max-age=31536000, immutable"
+                                              : "no-cache";
             out->ctype = a->type;
+            if (rq->if_none_match && strstr(rq->if_none_match, out->etag)) {
+                out->status = 304;
+                out->body = strdup("");
+                out->len = 0;
+                return out->body != NULL;
+            }
+            out->status = 200;
             out->body = malloc(a->len + 1);
             if (!out->body)
                 return 0;
@@ -1418,7 +1428,7 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
 
     if (!strncmp(p, "/assets/", 8)) {
         out->endpoint = "assets";
-        if (get && serve_asset(p + 8, out))
+        if (get && serve_asset(p + 8, rq, out))
             return;
         reply_err(out, 404, "not_found", "no such file");
         return;
@@ -1447,7 +1457,7 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
     }
     if (!strcmp(p, "/favicon.ico")) {
         out->endpoint = "assets";
-        if (serve_asset("favicon.svg", out)) {
+        if (serve_asset("favicon.svg", rq, out)) {
             out->ctype = "image/svg+xml";
             return;
         }

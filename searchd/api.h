@@ -49,6 +49,7 @@ struct api_req {
     size_t body_len;
     const char *content_type;
     const char *host;       /* Host header (for OpenSearch) */
+    const char *if_none_match; /* If-None-Match header (assets), or NULL */
 };
 
 struct api_reply {
@@ -58,6 +59,9 @@ struct api_reply {
     size_t len;
     int is_page;            /* HTML page: add the CSP header */
     const char *endpoint;   /* static label for metrics and logs */
+    char etag[24];          /* ETag header when not empty */
+    const char *cache;      /* Cache-Control header (static), or NULL for
+                               the default (no-store for JSON and pages) */
 };
 
 void api_handle(struct worker *w, const struct api_req *rq,

@@ -250,7 +250,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *rq,
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'");
         MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     }
-    if (!strncmp(rep->ctype, "application/json", 16) || rep->is_page)
+    if (rep->etag[0])
+        MHD_add_response_header(r, "ETag", rep->etag);
+    if (rep->cache)
+        MHD_add_response_header(r, "Cache-Control", rep->cache);
+    else if (!strncmp(rep->ctype, "application/json", 16) || rep->is_page)
         MHD_add_response_header(r, "Cache-Control", "no-store");
     rq->status = rep->status;
     rq->bytes = rep->len;
@@ -341,6 +345,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
     ar.body_len = rq->body.len;
     ar.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     ar.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    ar.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     if (ar.host && (strlen(ar.host) > 200 || strpbrk(ar.host, "<>\"' ")))
         ar.host = NULL;
     api_handle(w, &ar, &rep);

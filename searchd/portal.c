@@ -7,6 +7,8 @@
 #include "searchd/portal.h"
 #include "common/buf.h"
 #include "common/html.h"
+#include "common/hash.h"
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,10 +45,42 @@ struct state {
 
 /* ---- writing ---- */
 
+
+#define MAX_ASSETS 32
+static char asset_tags[MAX_ASSETS][17];
+static pthread_once_t asset_once = PTHREAD_ONCE_INIT;
+
+static void asset_tags_init(void)
+{
+    size_t i;
+    for (i = 0; i < MAX_ASSETS && assets[i].name; i++)
+        snprintf(asset_tags[i], sizeof asset_tags[i], "%016llx",
+                 (unsigned long long)fnv1a64(assets[i].data, assets[i].len));
+}
+
+const char *portal_asset_tag(const char *name)
+{
+    size_t i;
+    pthread_once(&asset_once, asset_tags_init);
+    for (i = 0; i < MAX_ASSETS && assets[i].name; i++)
+        if (!strcmp(assets[i].name, name))
+            return asset_tags[i];
+    return "";
+}
+
 static void put(struct page *pg, const char *s)
 {
     if (!pg->fail && buf_adds(&pg->b, s) < 0)
         pg->fail = 1;
+}
+
+/* The URL of a compiled-in asset, versioned by its content. */
+static void put_asset(struct page *pg, const char *name)
+{
+    put(pg, "/assets/");
+    put(pg, name);
+    put(pg, "?v=");
+    put(pg, portal_asset_tag(name));
 }
 
 static void putf(struct page *pg, const char *fmt, ...)
@@ -317,15 +351,17 @@ static void page_begin(struct page *pg, const struct state *st,
         put(pg, " - ");
     }
     tr(pg, "政府文件检索", "Government Documents Search");
-    put(pg, "</title>\n"
-        "<link rel=\"stylesheet\" href=\"/assets/style.css\">\n"
-        "<link rel=\"icon\" href=\"/assets/favicon.svg\" "
-        "type=\"image/svg+xml\">\n"
+    put(pg, "</title>\n<link rel=\"stylesheet\" href=\"");
+    put_asset(pg, "style.css");
+    put(pg, "\">\n<link rel=\"icon\" href=\"");
+    put_asset(pg, "favicon.svg");
+    put(pg, "\" type=\"image/svg+xml\">\n"
         "<link rel=\"search\" type=\"application/opensearchdescription+xml\" "
         "href=\"/opensearch.xml\" title=\"");
     tr(pg, "政府文件检索", "Government Documents Search");
-    put(pg, "\">\n<script src=\"/assets/app.js\" defer></script>\n</head>\n"
-        "<body class=\"");
+    put(pg, "\">\n<script src=\"");
+    put_asset(pg, "app.js");
+    put(pg, "\" defer></script>\n</head>\n<body class=\"");
     put(pg, body_class);
     put(pg, "\">\n<a class=\"skip\" href=\"#main\">");
     tr(pg, "跳到主要内容", "Skip to main content");
@@ -333,7 +369,9 @@ static void page_begin(struct page *pg, const struct state *st,
         "<a class=\"brand\" href=\"");
     put(pg, "/");
     put_ui_suffix(pg, 1);
-    put(pg, "\"><img src=\"/assets/favicon.svg\" alt=\"\" width=\"36\" "
+    put(pg, "\"><img src=\"");
+    put_asset(pg, "favicon.svg");
+    put(pg, "\" alt=\"\" width=\"36\" "
         "height=\"36\"><span class=\"brand-text\"><span class=\"brand-name\">");
     tr(pg, "政府文件检索", "Government Documents Search");
     put(pg, "</span><span class=\"brand-sub\">");

@@ -23,7 +23,9 @@
  *                      ui in the URL): application/x-www-form-urlencoded
  *                      body with one field, text (the draft)
  *   /opensearch.xml    portal_opensearch_xml()
- *   /assets/<name>     the compiled-in static files
+ *   /assets/<name>?v=<tag>  the compiled-in static files; tag =
+ *                      portal_asset_tag(name), so a changed file is a new
+ *                      URL and the old one may be cached for good
  *
  * Every function returns a malloc'd NUL-terminated UTF-8 page the caller
  * free()s (Content-Type: text/html; charset=utf-8), or NULL when out of
@@ -33,6 +35,19 @@
 #ifndef SEARCHD_PORTAL_H
 #define SEARCHD_PORTAL_H
 #include <jansson.h>
+#include <stddef.h>
+
+/* The static files compiled in from searchd/assets/ (build/assets.c),
+ * ended by a NULL name. */
+extern const struct asset {
+    const char *name, *type;
+    const unsigned char *data;
+    size_t len;
+} assets[];
+
+/* The tag of an asset's content (16 hex digits of its hash; "" for an
+ * unknown name): its URLs' ?v= and, quoted, its ETag. */
+const char *portal_asset_tag(const char *name);
 
 /* The search page. result: the /api/search response object (API.md), or
  * NULL for the front page (no q and no filter); error: NULL or an API.md

@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct asset { const char *name, *type; const unsigned char *data; size_t len; };
-extern const struct asset assets[];
-
 static json_t *J(const char *s)
 {
     json_error_t e;
@@ -81,8 +78,13 @@ static void check_balanced(const char *html)
  * src or a stylesheet link. */
 static void check_csp(const char *html)
 {
+    char want[200];
     CHECK(count(html, "<script") == 1);
-    CHECK(has(html, "<script src=\"/assets/app.js\" defer></script>"));
+    /* assets by URLs versioned with their content's tag */
+    CHECK(strlen(portal_asset_tag("app.js")) == 16);
+    snprintf(want, sizeof want, "<script src=\"/assets/app.js?v=%s\" defer></script>",
+             portal_asset_tag("app.js"));
+    CHECK(has(html, want));
     CHECK(!has(html, "style=\""));
     CHECK(!has(html, "<style"));
     CHECK(!has(html, "src=\"http"));
@@ -90,7 +92,11 @@ static void check_csp(const char *html)
     CHECK(!has(html, "href=\"//"));
     CHECK(!has_event_attr(html));
     CHECK(!has(html, "javascript:"));
-    CHECK(has(html, "<link rel=\"stylesheet\" href=\"/assets/style.css\">"));
+    snprintf(want, sizeof want, "<link rel=\"stylesheet\" href=\"/assets/style.css?v=%s\">",
+             portal_asset_tag("style.css"));
+    CHECK(has(html, want));
+    CHECK(strcmp(portal_asset_tag("style.css"), portal_asset_tag("app.js")) != 0);
+    CHECK_STREQ(portal_asset_tag("no-such.css"), "");
     CHECK(has(html, "application/opensearchdescription+xml"));
     CHECK(has(html, "<main id=\"main\""));
     CHECK(has(html, "<meta name=\"viewport\""));

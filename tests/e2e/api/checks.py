@@ -1109,6 +1109,29 @@ def t_misc():
     st, hd, page = raw("GET", "/assets/style.css")
     check("assets/style.css: 200 text/css", st == 200 and
           hd.get("content-type", "").startswith("text/css") and len(page) > 100)
+    # the page's asset URLs carry their content's tag: cached for good,
+    # revalidated (304) when asked without it
+    st, hd, page = raw("GET", "/")
+    urls = re.findall(r'(?:href|src)="(/assets/[^"?]+\?v=[0-9a-f]{16})"', page.decode("utf-8", "replace"))
+    check("page: every asset URL is versioned (style.css, app.js, favicon.svg)",
+          {u.split("?")[0] for u in urls} >= {"/assets/style.css", "/assets/app.js",
+                                              "/assets/favicon.svg"} and
+          not re.search(r'(?:href|src)="/assets/[^"?]+"', page.decode("utf-8", "replace")), urls)
+    for u in urls[:3]:
+        st, hd, body = raw("GET", u)
+        etag = hd.get("etag", "")
+        check("%s: 200, cached for good, ETag of its tag" % u,
+              st == 200 and "immutable" in hd.get("cache-control", "") and
+              etag == '"%s"' % u.split("v=")[1] and len(body) > 50, (st, hd))
+        st, hd, body = raw("GET", u.split("?")[0], headers={"If-None-Match": etag})
+        check("%s without v=, If-None-Match its ETag: 304, no body" % u.split("?")[0],
+              st == 304 and body == b"" and hd.get("etag") == etag, (st, hd))
+    st, hd, body = raw("GET", "/assets/style.css?v=0000000000000000")
+    check("assets: an old tag is revalidated (no-cache), not cached for good",
+          st == 200 and hd.get("cache-control") == "no-cache" and len(body) > 100, hd)
+    st, hd, body = raw("GET", "/assets/style.css", headers={"If-None-Match": '"0000000000000000"'})
+    check("assets: If-None-Match of another content -> 200 with the file",
+          st == 200 and len(body) > 100, st)
     st, obj, _ = jreq("GET", "/assets/nope.css")
     expect_error("assets: unknown asset -> 404 JSON", st, obj, 404)
     st, obj, _ = jreq("GET", "/assets/../api/stats")
