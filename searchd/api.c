@@ -1358,6 +1358,33 @@ static char *form_field(const char *body, size_t len, const char *name)
     return NULL;
 }
 
+/* A document reached from a search (/doc/{id}?q=...): its title and text
+ * with the query's matches marked as in the hits' snippets, as title_html
+ * and text_html for the page (not the API). A query that does not parse
+ * leaves the page plain. */
+static void mark_doc(struct worker *w, json_t *d, const char *qs)
+{
+    struct qry q;
+    struct err e = {0};
+    const char *t;
+    char *h;
+    if (!qs || !*qs || qry_parse(&w->qp, qs, strlen(qs), &q, &e) < 0)
+        return;
+    if (q.nhl) {
+        if ((t = json_string_value(json_object_get(d, "title"))) &&
+            (h = snip_title(t, strlen(t), &q, w->qp.ana.stem))) {
+            json_object_set_new(d, "title_html", json_string(h));
+            free(h);
+        }
+        if ((t = json_string_value(json_object_get(d, "text"))) &&
+            (h = snip_title(t, strlen(t), &q, w->qp.ana.stem))) {
+            json_object_set_new(d, "text_html", json_string(h));
+            free(h);
+        }
+    }
+    qry_release(&q);
+}
+
 static void page_check(struct worker *w, const struct api_req *rq,
                        struct api_reply *out)
 {
@@ -1565,6 +1592,8 @@ static void api_dispatch(struct worker *w, const struct api_req *rq,
         out->endpoint = "docpage";
         d = get_doc(w, p + 5, &tmp);
         free(tmp.body);
+        if (d)
+            mark_doc(w, d, param(rq, "q"));
         reply_page(out, d ? 200 : (tmp.status ? tmp.status : 404),
                    portal_render_doc(rq->params, d));
         json_decref(d);

@@ -74,6 +74,12 @@ static void put(struct page *pg, const char *s)
         pg->fail = 1;
 }
 
+static void putn(struct page *pg, const char *s, size_t n)
+{
+    if (!pg->fail && buf_add(&pg->b, s, n) < 0)
+        pg->fail = 1;
+}
+
 /* The URL of a compiled-in asset, versioned by its content. */
 static void put_asset(struct page *pg, const char *name)
 {
@@ -1280,6 +1286,51 @@ static void put_paragraphs(struct page *pg, const char *text)
     }
 }
 
+/* The same for text already escaped with <mark>s (text_html): one
+ * paragraph per line, a mark cut by a line break closed and opened again,
+ * the first mark the target of #m1. Returns the number of marks. */
+static size_t put_marked_paragraphs(struct page *pg, const char *html)
+{
+    const char *p = html, *nl;
+    size_t marks = 0;
+    int open = 0;
+    while (p && *p) {
+        const char *s = p, *e;
+        nl = strchr(p, '\n');
+        e = nl ? nl : p + strlen(p);
+        while (e > s && strchr("\r \t", e[-1]))
+            e--;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        if (s < e) {
+            put(pg, open ? "<p><mark>" : "<p>");
+            while (s < e) {
+                const char *m = strchr(s, '<');
+                if (!m || m >= e) {
+                    putn(pg, s, (size_t)(e - s));
+                    break;
+                }
+                putn(pg, s, (size_t)(m - s));
+                if (!strncmp(m, "<mark>", 6)) {
+                    put(pg, ++marks == 1 ? "<mark id=\"m1\">" : "<mark>");
+                    open = 1;
+                    s = m + 6;
+                } else if (!strncmp(m, "</mark>", 7)) {
+                    put(pg, "</mark>");
+                    open = 0;
+                    s = m + 7;
+                } else { /* cannot happen: the text is escaped */
+                    put(pg, "&lt;");
+                    s = m + 1;
+                }
+            }
+            put(pg, open ? "</mark></p>\n" : "</p>\n");
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return marks;
+}
+
 char *portal_render_doc(const json_t *params, const json_t *doc)
 {
     struct state st;
@@ -1320,7 +1371,9 @@ char *portal_render_doc(const json_t *params, const json_t *doc)
     put(&pg, "<article class=\"doc\">\n<h1");
     put_doc_lang(&pg, doc);
     put(&pg, ">");
-    if (nonempty(title))
+    if (nonempty(jstr(doc, "title_html")))
+        put(&pg, jstr(doc, "title_html"));
+    else if (nonempty(title))
         esc(&pg, title);
     else
         tr(&pg, "（无标题）", "(untitled)");
@@ -1346,11 +1399,37 @@ char *portal_render_doc(const json_t *params, const json_t *doc)
         put(&pg, "</a></dd>\n");
     }
     put_field(&pg, "文件标识", "Document ID", jstr(doc, "id"), NULL);
-    put(&pg, "</dl>\n<div class=\"doc-text\"");
-    put_doc_lang(&pg, doc);
-    put(&pg, ">\n");
-    put_paragraphs(&pg, jstr(doc, "text"));
-    put(&pg, "</div>\n</article>\n</div>\n");
+    put(&pg, "</dl>\n");
+    if (nonempty(jstr(doc, "text_html"))) {
+        /* the marked text is written first, the note on its marks above */
+        struct page body = pg;
+        size_t n;
+        buf_init(&body.b, 0);
+        put(&body, "<div class=\"doc-text\"");
+        put_doc_lang(&body, doc);
+        put(&body, ">\n");
+        n = put_marked_paragraphs(&body, jstr(doc, "text_html"));
+        put(&body, "</div>\n");
+        if (n) {
+            putf(&pg, "<p class=\"hits-note\">%zu", n);
+            tr(&pg, " 处与检索词匹配（已标出）· <a href=\"#m1\">跳到第一处</a>",
+               n == 1 ? " match of your search is marked · <a href=\"#m1\">go to it</a>"
+                      : " matches of your search are marked · <a href=\"#m1\">go to the first</a>");
+            put(&pg, "</p>\n");
+        }
+        if (body.fail)
+            pg.fail = 1;
+        else
+            putn(&pg, body.b.p, body.b.len);
+        buf_release(&body.b);
+    } else {
+        put(&pg, "<div class=\"doc-text\"");
+        put_doc_lang(&pg, doc);
+        put(&pg, ">\n");
+        put_paragraphs(&pg, jstr(doc, "text"));
+        put(&pg, "</div>\n");
+    }
+    put(&pg, "</article>\n</div>\n");
     page_end(&pg);
     return page_finish(&pg);
 }

@@ -465,6 +465,30 @@ static void test_doc(void)
     html = portal_render_doc(params, NULL);
     CHECK(html && has(html, "没有找到这份文件"));
     free(html);
+    {   /* reached from a search: the marked title and text (api.c's
+         * title_html/text_html); a mark cut by a line break is closed and
+         * opened again, the first is #m1, and the note counts them */
+        json_t *m = json_deep_copy(doc);
+        json_object_set_new(m, "title_html", json_string("关于<mark>条例</mark>&lt;i&gt;"));
+        json_object_set_new(m, "text_html", json_string(
+            "  第一条 &lt;b&gt; <mark>食品\n安全</mark>\n\n第二条 <mark>条例</mark>  \n"));
+        html = portal_render_doc(params, m);
+        CHECK(html != NULL);
+        if (html) {
+            check_csp(html);
+            CHECK(has(html, "<h1 lang=\"zh-Hans\">关于<mark>条例</mark>&lt;i&gt;</h1>"));
+            CHECK(has(html, "<p>第一条 &lt;b&gt; <mark id=\"m1\">食品</mark></p>\n"
+                            "<p><mark>安全</mark></p>\n<p>第二条 <mark>条例</mark></p>\n"));
+            CHECK(has(html, "<p class=\"hits-note\">2 处与检索词匹配"));
+            CHECK(has(html, "href=\"#m1\""));
+            CHECK_INTEQ(count(html, "<mark"), count(html, "</mark>"));
+        }
+        free(html);
+        html = portal_render_doc(en, m);
+        CHECK(html && has(html, "2 matches of your search are marked"));
+        free(html);
+        json_decref(m);
+    }
     json_decref(params);
     json_decref(en);
     json_decref(doc);

@@ -1095,6 +1095,28 @@ def t_misc():
     st, hd, page = raw("GET", "/doc/" + urllib.parse.quote(tw, safe="/"))
     check("page /doc/<Chinese id>: 200 with its title",
           st == 200 and DOC[tw]["title"] in page.decode("utf-8", "replace"), st)
+    # reached from a search: the query's matches marked in the document,
+    # in its own script (the Traditional 通告 for a Simplified query)
+    gas_tw = find_doc("繁體/2020/燃氣安全管理通告")
+    for i, want in ((gas, "燃气"), (gas_tw, "燃氣")):
+        st, hd, page = raw("GET", "/doc/" + urllib.parse.quote(i, safe="/") + "?q=" +
+                           urllib.parse.quote("燃气 安全"))
+        p = page.decode("utf-8", "replace")
+        m = re.search(r'<div class="doc-text"[^>]*>(.*?)</div>', p, re.S)
+        body = m.group(1) if m else ""
+        marked = re.findall(r"<mark[^>]*>(.*?)</mark>", body)
+        n = len(re.findall(re.escape(want), DOC[i]["text"]))
+        paras = re.findall(r"<p>(.*?)</p>", body, re.S)
+        check("page /doc/%s?q=燃气 安全: every %s of the text marked, the first #m1" % (i[-16:], want),
+              st == 200 and '<mark id="m1">' in body and sum(x.count(want) for x in marked) >= n > 0 and
+              all(fold(x) in ("燃气", "安全", "燃气安全") for x in marked) and
+              all(markup_ok(x.replace('<mark id="m1">', "<mark>")) for x in paras),
+              (st, n, marked[:6]))
+        check("page /doc/%s?q=...: the text without marks is the document's" % i[-16:],
+              nows("".join(strip_marks(x.replace('<mark id="m1">', "<mark>")) for x in paras)) ==
+              nows(DOC[i]["text"]), i)
+    st, hd, page = raw("GET", "/doc/" + urllib.parse.quote(gas, safe="/"))
+    check("page /doc/<id> without q: nothing marked", st == 200 and b"<mark" not in page, st)
     st, hd, page = raw("GET", "/doc/no/such.txt")
     check("page /doc/<unknown>: 404 HTML", st == 404 and
           hd.get("content-type", "").startswith("text/html"), st)
