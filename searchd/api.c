@@ -1360,8 +1360,8 @@ static char *form_field(const char *body, size_t len, const char *name)
 
 /* A document reached from a search (/doc/{id}?q=...): its title and text
  * with the query's matches marked as in the hits' snippets, as title_html
- * and text_html for the page (not the API). A query that does not parse
- * leaves the page plain. */
+ * and text_html for the page (not the API), and an article reference's
+ * forms as mark_target. A query that does not parse leaves the page plain. */
 static void mark_doc(struct worker *w, json_t *d, const char *qs)
 {
     struct qry q;
@@ -1381,6 +1381,14 @@ static void mark_doc(struct worker *w, json_t *d, const char *qs)
             json_object_set_new(d, "text_html", json_string(h));
             free(h);
         }
+    }
+    if (q.article[0][0]) { /* 食品安全法第三十四条: go to that article */
+        json_t *a = json_array();
+        size_t k;
+        for (k = 0; k < sizeof q.article / sizeof q.article[0]; k++)
+            if (q.article[k][0])
+                json_array_append_new(a, json_string(q.article[k]));
+        json_object_set_new(d, "mark_target", a);
     }
     qry_release(&q);
 }

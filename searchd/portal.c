@@ -1286,10 +1286,41 @@ static void put_paragraphs(struct page *pg, const char *text)
     }
 }
 
+/* Which mark of text_html (1-based) is the target of #m1: the first whose
+ * text is one of targets (an article's forms: 第三十四条, 第34条) at the
+ * start of its line (the article's heading), else the first of those
+ * anywhere, else the first mark. */
+static size_t target_mark(const char *html, const json_t *targets)
+{
+    const char *p = html;
+    size_t k = 0, any = 0;
+    while (json_array_size(targets) && (p = strstr(p, "<mark>")) != NULL) {
+        const char *in = p + 6, *end = strstr(in, "</mark>"), *b = p;
+        size_t i;
+        k++;
+        for (i = 0; end && i < json_array_size(targets); i++) {
+            const char *t = json_string_value(json_array_get(targets, i));
+            if (t && strlen(t) == (size_t)(end - in) && !memcmp(in, t, strlen(t)))
+                break;
+        }
+        if (end && i < json_array_size(targets)) {
+            while (b > html && strchr(" \t*#", b[-1]))
+                b--;
+            if (b == html || b[-1] == '\n')
+                return k;
+            if (!any)
+                any = k;
+        }
+        p = in;
+    }
+    return any ? any : 1;
+}
+
 /* The same for text already escaped with <mark>s (text_html): one
  * paragraph per line, a mark cut by a line break closed and opened again,
- * the first mark the target of #m1. Returns the number of marks. */
-static size_t put_marked_paragraphs(struct page *pg, const char *html)
+ * mark number target the target of #m1. Returns the number of marks. */
+static size_t put_marked_paragraphs(struct page *pg, const char *html,
+                                    size_t target)
 {
     const char *p = html, *nl;
     size_t marks = 0;
@@ -1312,7 +1343,7 @@ static size_t put_marked_paragraphs(struct page *pg, const char *html)
                 }
                 putn(pg, s, (size_t)(m - s));
                 if (!strncmp(m, "<mark>", 6)) {
-                    put(pg, ++marks == 1 ? "<mark id=\"m1\">" : "<mark>");
+                    put(pg, ++marks == target ? "<mark id=\"m1\">" : "<mark>");
                     open = 1;
                     s = m + 6;
                 } else if (!strncmp(m, "</mark>", 7)) {
@@ -1408,7 +1439,9 @@ char *portal_render_doc(const json_t *params, const json_t *doc)
         put(&body, "<div class=\"doc-text\"");
         put_doc_lang(&body, doc);
         put(&body, ">\n");
-        n = put_marked_paragraphs(&body, jstr(doc, "text_html"));
+        n = put_marked_paragraphs(&body, jstr(doc, "text_html"),
+                                  target_mark(jstr(doc, "text_html"),
+                                              json_object_get(doc, "mark_target")));
         put(&body, "</div>\n");
         if (n) {
             putf(&pg, "<p class=\"hits-note\">%zu", n);

@@ -487,6 +487,25 @@ static void test_doc(void)
         html = portal_render_doc(en, m);
         CHECK(html && has(html, "2 matches of your search are marked"));
         free(html);
+        /* an article reference: #m1 is the article's heading, not a
+         * mention of it before (本法第三条) */
+        json_object_set_new(m, "text_html", json_string(
+            "<mark>食品</mark>生产依照本法<mark>第三条</mark>。\n  <mark>第三条</mark> 内容"));
+        json_object_set_new(m, "mark_target", J("[\"第三条\", \"第3条\"]"));
+        html = portal_render_doc(params, m);
+        CHECK(html && has(html, "<p><mark id=\"m1\">第三条</mark> 内容</p>"));
+        CHECK(html && count(html, "id=\"m1\"") == 1);
+        free(html);
+        /* no heading: its first mention; no mention: the first mark */
+        json_object_set_new(m, "text_html", json_string(
+            "<mark>食品</mark>生产依照本法<mark>第3条</mark>。"));
+        html = portal_render_doc(params, m);
+        CHECK(html && has(html, "本法<mark id=\"m1\">第3条</mark>"));
+        free(html);
+        json_object_set_new(m, "mark_target", J("[\"第九条\"]"));
+        html = portal_render_doc(params, m);
+        CHECK(html && has(html, "<p><mark id=\"m1\">食品</mark>"));
+        free(html);
         json_decref(m);
     }
     json_decref(params);
