@@ -13,17 +13,18 @@
  * text: candidates can be long. Returns the number of shingles emitted. */
 static inline __attribute__((always_inline)) size_t
 fp_each(const char *s, size_t len,
-                      int (*emit)(uint64_t h, void *ctx), void *ctx)
+        int (*emit)(uint64_t h, size_t a, size_t b, void *ctx), void *ctx)
 {
     const uint64_t B = 0x100000001b3ULL;
     uint64_t x = 0, bk = 1;
     uint32_t ring[FP_K];
+    size_t off[FP_K]; /* where each character of the ring starts in s */
     size_t i = 0, m = 0, cnt = 0, k;
     for (k = 0; k < FP_K; k++)
         bk *= B; /* B^FP_K */
     while (i < len) {
         uint32_t cp, one, fc[24]; /* NFKC's longest expansion is 18 */
-        size_t nf = 0, j;
+        size_t nf = 0, j, at = i;
         unsigned char b = (unsigned char)s[i];
         if (b < 0x80) { /* ASCII: letters and digits count, the rest not */
             i++;
@@ -65,6 +66,7 @@ fp_each(const char *s, size_t len,
             else
                 x = x * B + c + 1;
             ring[m % FP_K] = c;
+            off[m % FP_K] = at;
             m++;
             if (m >= FP_K) {
                 uint64_t y = x;
@@ -72,7 +74,9 @@ fp_each(const char *s, size_t len,
                 y *= 0xbf58476d1ce4e5b9ULL;
                 y ^= y >> 32;
                 cnt++;
-                if (emit(y, ctx))
+                /* the shingle's bytes: from its first character's start
+                 * (the oldest in the ring) to this one's end */
+                if (emit(y, off[m % FP_K], i, ctx))
                     return cnt;
             }
         }
@@ -86,9 +90,11 @@ struct fp_vec {
     int oom;
 };
 
-static inline int fp_push(uint64_t h, void *ctx)
+static inline int fp_push(uint64_t h, size_t a_, size_t b_, void *ctx)
 {
     struct fp_vec *a = ctx;
+    (void)a_;
+    (void)b_;
     if (a->n == a->cap) {
         size_t nc = a->cap ? a->cap * 2 : 256;
         uint64_t *nv = realloc(a->v, nc * sizeof *nv);
@@ -158,13 +164,17 @@ struct fp_tab {
     uint64_t *tab;
     unsigned char *seen;
     size_t cap, found, want;
+    /* the longest run of shingles in the set that overlap one another
+     * (text shared unbroken), as bytes, when track is set */
+    int track, in;
+    size_t ra, rb, best_a, best_b;
 };
 
 static int fp_tab_init(struct fp_tab *t, const uint64_t *set, size_t nset)
 {
     size_t i;
+    memset(t, 0, sizeof *t);
     t->cap = 16;
-    t->found = 0;
     t->want = nset;
     while (t->cap < nset * 2 + 2)
         t->cap *= 2;
@@ -186,14 +196,37 @@ static int fp_tab_init(struct fp_tab *t, const uint64_t *set, size_t nset)
     return 0;
 }
 
-/* Count h when it is in the set (once); nonzero when all are found. */
-static inline int fp_probe(uint64_t h, void *ctx)
+/* The slot of h in the table: its own when h is in the set, else an
+ * empty one. */
+static inline size_t fp_slot(const struct fp_tab *t, uint64_t h)
 {
-    struct fp_tab *t = ctx;
     uint64_t v = h ? h : 1;
     size_t j = (size_t)(v ^ (v >> 31)) & (t->cap - 1);
     while (t->tab[j] && t->tab[j] != v)
         j = (j + 1) & (t->cap - 1);
+    return j;
+}
+
+/* Count h when it is in the set (once); nonzero when all are found. */
+static inline int fp_probe(uint64_t h, size_t a, size_t b, void *ctx)
+{
+    struct fp_tab *t = ctx;
+    size_t j = fp_slot(t, h);
+    if (t->track) {
+        if (!t->tab[j]) {
+            t->in = 0;
+        } else if (t->in && a < t->rb) {
+            t->rb = b; /* overlaps the run: it goes on */
+        } else {
+            t->ra = a;
+            t->rb = b;
+            t->in = 1;
+        }
+        if (t->in && t->rb - t->ra > t->best_b - t->best_a) {
+            t->best_a = t->ra;
+            t->best_b = t->rb;
+        }
+    }
     if (t->tab[j] && !t->seen[j]) {
         t->seen[j] = 1;
         t->found++;
@@ -208,7 +241,7 @@ size_t fp_contained(const uint64_t *set, size_t nset, const uint64_t *h,
     size_t i;
     if (fp_tab_init(&t, set, nset) < 0)
         return 0;
-    for (i = 0; i < n && !fp_probe(h[i], &t); i++)
+    for (i = 0; i < n && !fp_probe(h[i], 0, 0, &t); i++)
         ;
     free(t.tab);
     free(t.seen);
@@ -224,7 +257,16 @@ size_t fp_contained_text(const uint64_t *set, size_t nset, const char *s,
 size_t fp_contained_doc(const uint64_t *set, size_t nset, const char *title,
                         size_t tlen, const char *s, size_t len)
 {
+    return fp_contained_run(set, nset, title, tlen, s, len, NULL, NULL);
+}
+
+size_t fp_contained_run(const uint64_t *set, size_t nset, const char *title,
+                        size_t tlen, const char *s, size_t len, size_t *ra,
+                        size_t *rb)
+{
     struct fp_tab t;
+    if (ra)
+        *ra = *rb = 0;
     if (!nset || fp_tab_init(&t, set, nset) < 0)
         return 0;
     if (title && tlen) {
@@ -243,9 +285,31 @@ size_t fp_contained_doc(const uint64_t *set, size_t nset, const char *title,
             free(b);
         }
     }
-    if (t.found < t.want)
+    if (ra && t.found == t.want) {
+        /* all in the title's stretch: the text is still read for the
+         * stretch in it (counting again, so that the reading stops) */
+        memset(t.seen, 0, t.cap);
+        t.found = 0;
+        t.track = 1;
         fp_each(s, len, fp_probe, &t);
+        t.found = t.want;
+    } else if (t.found < t.want) {
+        t.track = ra != NULL;
+        fp_each(s, len, fp_probe, &t);
+    }
+    if (ra && t.best_b > t.best_a) {
+        *ra = t.best_a;
+        *rb = t.best_b;
+    }
     free(t.tab);
     free(t.seen);
     return t.found;
+}
+
+
+int fp_best_run(const uint64_t *set, size_t nset, const char *s, size_t len,
+                size_t *a, size_t *b)
+{
+    fp_contained_run(set, nset, NULL, 0, s, len, a, b);
+    return *b > *a;
 }

@@ -34,4 +34,15 @@ size_t fp_contained_text(const uint64_t *set, size_t nset, const char *s,
  * those words in the document too, where the stored text lacks them. */
 size_t fp_contained_doc(const uint64_t *set, size_t nset, const char *title,
                         size_t tlen, const char *s, size_t len);
+/* The same, and the longest stretch of s (the document's text) it shares
+ * unbroken with the draft: consecutive shingles of s in the set, as bytes
+ * [*ra, *rb) of s (from the first content character of the first shingle
+ * to the end of the last's; both 0 when none), as far as s was read (the
+ * reading stops once the whole set is found). ra, rb may be NULL. */
+size_t fp_contained_run(const uint64_t *set, size_t nset, const char *title,
+                        size_t tlen, const char *s, size_t len, size_t *ra,
+                        size_t *rb);
+/* That stretch alone, for text without a title: 1 when there is one. */
+int fp_best_run(const uint64_t *set, size_t nset, const char *s, size_t len,
+                size_t *a, size_t *b);
 #endif

@@ -8,6 +8,7 @@
 #include "analysis/fold.h"
 #include "analysis/fp.h"
 #include "common/buf.h"
+#include "common/html.h"
 #include "indexer/docbuild.h"
 #include "indexer/enc.h"
 #include "searchd/cache.h"
@@ -38,6 +39,7 @@ struct api_stats api_stats;
 #define FACET_MAX 30
 #define SIMILAR_TERMS 40
 #define SIMILAR_CANDIDATES 10
+#define SIMILAR_PASSAGES 3   /* hits that show the passage they share */
 
 static double now(void)
 {
@@ -1021,6 +1023,9 @@ struct cand {
     double sim;
     size_t dist; /* bytes between its text's length and the draft's */
     size_t rank; /* its place among the search's candidates */
+    char *buf;   /* its stored data, inflated (for the passage) */
+    const char *text;
+    size_t tl, ra, rb; /* its text; the stretch it shares with the draft */
 };
 
 /* Most of the draft first; among equals the one closest to the draft in
@@ -1037,6 +1042,43 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 /* 0 with *res, or -1 with a reply. */
+/* Back or on from byte i of t to a character's start. */
+static size_t utf8_start(const char *t, size_t i)
+{
+    while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+#define PASSAGE_MARK 300   /* bytes of the shared stretch shown */
+#define PASSAGE_CTX 60     /* bytes of context each side */
+
+/* What a published document shares with the draft, for a person to see:
+ * the longest unbroken stretch [a, b) of its text t (fp_contained_run),
+ * HTML-escaped, marked, cut to PASSAGE_MARK bytes with a little context
+ * around and "…" where it goes on. NULL when they share none. */
+static char *shared_passage(const char *t, size_t tl, size_t a, size_t b)
+{
+    size_t c0, c1, e;
+    struct buf o;
+    if (b <= a || b > tl)
+        return NULL;
+    e = b - a > PASSAGE_MARK ? utf8_start(t, a + PASSAGE_MARK) : b;
+    c0 = utf8_start(t, a > PASSAGE_CTX ? a - PASSAGE_CTX : 0);
+    c1 = e < b ? e : utf8_start(t, b + PASSAGE_CTX < tl ? b + PASSAGE_CTX : tl);
+    buf_init(&o, 0);
+    if (c0 > 0)
+        buf_adds(&o, "…");
+    html_escape(&o, t + c0, a - c0);
+    buf_adds(&o, "<mark>");
+    html_escape(&o, t + a, e - a);
+    buf_adds(&o, "</mark>");
+    html_escape(&o, t + e, c1 - e);
+    if (c1 < tl)
+        buf_adds(&o, "…");
+    return buf_detach(&o, NULL);
+}
+
 static int do_similar_text(struct worker *w, const char *text, size_t len,
                            json_t **res, struct api_reply *out)
 {
@@ -1101,10 +1143,12 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
         }
         {
             json_t *jt = json_object_get(doc, "title");
-            cn = ct ? fp_contained_doc(sh, nu, json_string_value(jt),
-                                       json_string_length(jt), ct, jl) : 0;
+            cn = ct ? fp_contained_run(sh, nu, json_string_value(jt),
+                                       json_string_length(jt), ct, jl,
+                                       &cands[nc].ra, &cands[nc].rb) : 0;
         }
-        free(js);
+        if (cn == 0)
+            free(js);
         if (cn > 0) {
             double sim = (double)cn / (double)nu;
             if (sim > 0) {
@@ -1120,7 +1164,12 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
                 cands[nc].sim = sim;
                 cands[nc].dist = jl > len ? jl - len : len - jl;
                 cands[nc].rank = i;
+                cands[nc].buf = js;
+                cands[nc].text = ct;
+                cands[nc].tl = jl;
                 nc++;
+            } else {
+                free(js);
             }
         }
         json_decref(doc);
@@ -1129,6 +1178,13 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
     r = json_object();
     ha = json_array();
     for (i = 0; i < nc; i++) {
+        char *ph;
+        if (i < SIMILAR_PASSAGES && /* what they share, to see */
+            (ph = shared_passage(cands[i].text, cands[i].tl, cands[i].ra, cands[i].rb))) {
+            json_object_set_new(cands[i].hit, "passage_html", json_string(ph));
+            free(ph);
+        }
+        free(cands[i].buf);
         if (i < 10)
             json_array_append_new(ha, cands[i].hit);
         else

@@ -1218,6 +1218,14 @@ char *portal_render_check(const json_t *params, const char *text,
                     put(&pg, "</a>");
                 put(&pg, "</h3>\n");
                 put_hit_meta(&pg, h);
+                if (nonempty(jstr(h, "passage_html"))) {
+                    /* escaped text with <mark> (api.c shared_passage) */
+                    put(&pg, "<p class=\"passage\"><span class=\"passage-label\">");
+                    tr(&pg, "相同的文字：", "Text in common: ");
+                    put(&pg, "</span>");
+                    put(&pg, jstr(h, "passage_html"));
+                    put(&pg, "</p>\n");
+                }
                 put(&pg, "</div>\n</li>\n");
             }
             put(&pg, "</ol>\n<p class=\"hint\">");

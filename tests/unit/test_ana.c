@@ -314,6 +314,23 @@ int main(void)
                 CHECK(b > 3 && b < nu);
             if (k >= 2)
                 CHECK_INTEQ(b, 0);
+            {   /* the longest stretch shared: bytes of the candidate */
+                size_t ra = 1, rb = 1;
+                int got = fp_best_run(d, nu, cands[k], strlen(cands[k]), &ra, &rb);
+                if (k == 0) { /* the whole draft, in the other script */
+                    CHECK(got && !strncmp(cands[k] + ra, "第一條", strlen("第一條")));
+                    CHECK(got && rb >= strlen("APPLIES") &&
+                          !strncmp(cands[k] + rb - 7, "APPLIES", 7));
+                }
+                if (k == 1) { /* up to the 。 where the two part */
+                    CHECK(got && !strncmp(cands[k] + ra, "第一条", strlen("第一条")));
+                    CHECK(got && rb >= strlen("获取政府信息") &&
+                          !strncmp(cands[k] + rb - strlen("获取政府信息"), "获取政府信息",
+                                   strlen("获取政府信息")));
+                }
+                if (k >= 2)
+                    CHECK(!got && ra == 0 && rb == 0);
+            }
             free(c);
         }
         free(d);

@@ -370,7 +370,8 @@ static void test_check(void)
                     "\"unit\":\"U&U\",\"similarity\":0.953},"
                     "{\"id\":\"x.html\",\"title\":\"近似\",\"similarity\":0.6},"
                     "{\"id\":\"y.html\",\"title\":\"无关\",\"similarity\":0.12}]}");
-    json_t *sim = J("{\"hits\":[{\"id\":\"x.html\",\"title\":\"近似\",\"similarity\":0.55}]}");
+    json_t *sim = J("{\"hits\":[{\"id\":\"x.html\",\"title\":\"近似\",\"similarity\":0.55,"
+                    "\"passage_html\":\"…前文<mark>相同 &amp; 文字</mark>后文…\"}]}");
     json_t *low = J("{\"hits\":[{\"id\":\"y.html\",\"title\":\"无关\",\"similarity\":0.2}]}");
     json_t *nohits = J("{\"hits\":[]}");
     json_t *big = J("{\"error\":{\"code\":\"too_large\",\"message\":\"draft too large\"}}");
@@ -416,6 +417,13 @@ static void test_check(void)
     html = portal_render_check(empty, "d", sim, NULL);
     CHECK(html && has(html, "class=\"verdict v-sim\""));
     CHECK(html && has(html, "相似：") && !has(html, "已发布："));
+    /* the text in common, as api.c escaped and marked it */
+    CHECK(html && has(html, "<p class=\"passage\"><span class=\"passage-label\">相同的文字："
+                            "</span>…前文<mark>相同 &amp; 文字</mark>后文…</p>"));
+    CHECK(html && count(html, "class=\"passage\"") == 1);
+    free(html);
+    html = portal_render_check(en, "d", sim, NULL);
+    CHECK(html && has(html, "Text in common: </span>…前文<mark>"));
     free(html);
     html = portal_render_check(empty, "d", low, NULL);
     CHECK(html && has(html, "class=\"verdict v-new\""));

@@ -877,6 +877,15 @@ def t_similar():
         check("similar: a paragraph (%d chars) of %s -> it first, >= 0.8" % (len(para), i[-24:]),
               hits and hits[0]["id"] == i and hits[0]["similarity"] >= 0.8,
               [(h["id"][-20:], h["similarity"]) for h in hits[:3]])
+        # what the draft and the document share, shown: the paragraph, marked
+        ph = hits[0].get("passage_html", "") if hits else ""
+        mk = re.findall(r"<mark>(.*?)</mark>", ph, re.S)
+        shown = nows(strip_marks(ph).replace("…", ""))
+        check("similar: passage_html of %s marks text of the paragraph, within the document's"
+              % i[-24:],
+              markup_ok(ph) and len(mk) == 1 and len(nows(html.unescape(mk[0]))) >= 40 and
+              nows(html.unescape(mk[0])) in nows(para) and shown in nows(DOC[i]["text"]),
+              ph[:200])
     # JSON body
     i = find_doc("t20210608_")
     body = json.dumps({"text": DOC[i]["text"], "title": DOC[i]["title"]})
@@ -1086,6 +1095,8 @@ def t_misc():
     link = ("/doc/" + urllib.parse.quote(gas, safe="/")).lower()
     check("page POST /check text=...: lists the matching document (link, similarity)",
           st == 200 and link in p.lower() and "data-similarity=" in p, st)
+    check("page POST /check text=...: shows the text in common, marked",
+          re.search(r'<p class="passage">.*?<mark>[^<]{20,}</mark>', p, re.S) is not None, st)
     sp = find_doc("Public Notice 2021-07")
     st, hd, page = raw("GET", "/doc/" + urllib.parse.quote(sp, safe="/"))
     p = page.decode("utf-8", "replace")
