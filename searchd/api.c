@@ -1584,7 +1584,10 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
         out->endpoint = "other";
         reply_err(out, 405, "method_not_allowed",
                   !strcmp(p, "/api/similar") ? "use POST with the draft as the body"
-                                             : "use GET");
+                  : !strcmp(p, "/check") ? "use GET for the form, POST to check a draft"
+                                         : "use GET");
+        out->allow = !strcmp(p, "/api/similar") ? "POST"
+                     : !strcmp(p, "/check") ? "GET, HEAD, POST" : "GET, HEAD";
         return;
     }
     if (worker_refresh(w, &e) < 0 || !w->r) {

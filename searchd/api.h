@@ -62,6 +62,7 @@ struct api_reply {
     char etag[24];          /* ETag header when not empty */
     const char *cache;      /* Cache-Control header (static), or NULL for
                                the default (no-store for JSON and pages) */
+    const char *allow;      /* Allow header of a 405 (static), or NULL */
 };
 
 void api_handle(struct worker *w, const struct api_req *rq,

@@ -252,6 +252,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *rq,
     }
     if (rep->etag[0])
         MHD_add_response_header(r, "ETag", rep->etag);
+    if (rep->allow)
+        MHD_add_response_header(r, "Allow", rep->allow);
     if (rep->cache)
         MHD_add_response_header(r, "Cache-Control", rep->cache);
     else if (!strncmp(rep->ctype, "application/json", 16) || rep->is_page)

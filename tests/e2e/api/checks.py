@@ -1180,6 +1180,11 @@ def t_misc():
                          ("DELETE", "/check"), ("POST", "/")]:
         st, obj, _ = jreq(method, path, body=b"x" if method in ("POST", "PUT") else None)
         expect_error("wrong method %s %s -> 405 JSON" % (method, path), st, obj, 405)
+        st, hd, _ = raw(method, path, body=b"x" if method in ("POST", "PUT") else None)
+        want = "POST" if path == "/api/similar" else \
+            "GET, HEAD, POST" if path == "/check" else "GET, HEAD"
+        check("wrong method %s %s: Allow: %s" % (method, path, want),
+              st == 405 and hd.get("allow") == want, hd.get("allow"))
     st, hd, data = raw("HEAD", "/healthz")
     check("HEAD /healthz -> 200, no body", st == 200 and data == b"", (st, data))
     # JSON content type on everything
