@@ -167,7 +167,11 @@ static void reply_json(struct api_reply *out, int status, json_t *o)
 
 static json_t *err_obj(const char *code, const char *msg)
 {
-    return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+    json_t *o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+    if (!o) /* a message quoting the request's bytes that are not UTF-8 */
+        o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+                      "the request is not valid: check that its text is UTF-8");
+    return o;
 }
 
 static void reply_err(struct api_reply *out, int status, const char *code,
@@ -1554,11 +1558,16 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
         }
     }
     if (!strncmp(p, "/api/", 5) && json_object_get(rq->params, API_NOT_UTF8)) {
-        char msg[200];
+        char msg[200], name[44];
         json_t *k = json_object_get(rq->params, API_NOT_UTF8);
-        snprintf(msg, sizeof msg, "the parameter '%.40s' is not text in UTF-8 (nor in "
-                 "GB18030 or Big5); percent-encode it as UTF-8, as browsers do",
-                 json_is_string(k) ? json_string_value(k) : "?");
+        size_t nl = json_is_string(k) ? json_string_length(k) : 0;
+        if (nl >= sizeof name) /* cut at a character's start: the message is JSON */
+            nl = utf8_start(json_string_value(k), sizeof name - 1);
+        if (nl)
+            memcpy(name, json_string_value(k), nl);
+        name[nl] = 0;
+        snprintf(msg, sizeof msg, "the parameter '%s' is not text in UTF-8 (nor in "
+                 "GB18030 or Big5); percent-encode it as UTF-8, as browsers do", name);
         out->endpoint = "other";
         reply_err(out, 400, "bad_parameter", msg);
         return;

@@ -1229,6 +1229,11 @@ def t_robust():
         check("robust: q=%s percent-encoded in %s -> the UTF-8 query's hits" % (word, cs),
               st == 200 and obj and obj.get("query") == word and want and
               {h["id"] for h in obj["hits"]} == want, (st, obj and obj.get("query"), want))
+    # the 400 names the parameter, cut to a whole character (it was cut
+    # inside one: invalid UTF-8 in the JSON, and a 500)
+    key = urllib.parse.quote("国办发〔2013〕26号 法 国办发〔2013〕26号")
+    st, obj, _ = jreq("GET", "/api/search?q=x&" + key + "=%19Dz%7C%103%E17%DED")
+    expect_error("robust: a long Chinese parameter name, its value not text -> 400", st, obj, 400)
     st, obj, _ = jreq("GET", "/api/search?q=%81%FF")
     expect_error("robust: q=%81%FF (no charset reads it) -> 400", st, obj, 400)
     if st == 400 and obj:
