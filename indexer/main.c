@@ -43,7 +43,7 @@
 
 struct opts {
     const char *db, *root, *profiles;
-    int full, threads, quiet, progress;
+    int full, threads, quiet, progress, allow_shrink;
     size_t max_bytes;
     unsigned flush;
 };
@@ -76,6 +76,8 @@ struct run {
     struct known *known;    /* hash table over paths (incremental) */
     size_t nknown_slots;
     int incremental;
+    size_t prev_files;      /* files under ROOT at the last run (its "files"
+                               metadata; 0 = unknown) */
     atomic_size_t done, bytes, added, updated, unchanged, rejected, docs;
     atomic_int failed;
     char fail_msg[512];
@@ -504,6 +506,28 @@ static void iso_now(char *out, size_t cap)
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A tree that shrank to less than half of what the last run saw is taken
+ * for a mistake (a share not mounted, a copy half done), not for
+ * deletions: nothing is committed, unless --allow-shrink. */
+static int shrink_guard(const struct run *r, struct err *e)
+{
+    if (r->o.allow_shrink || r->prev_files < 20 || r->files.n * 2 >= r->prev_files)
+        return 0;
+    err_set(e, -1, "ROOT '%s' holds %zu files where the last run saw %zu: is it "
+            "mounted and whole? The index was left as it was; if those files "
+            "were really removed, run again with --allow-shrink", r->o.root,
+            r->files.n, r->prev_files);
+    return -1;
+}
+
+/* The "files" metadata every commit writes: the files listed under ROOT. */
+static int set_files_meta(const struct run *r, xs_writer *w, xs_err *xe)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%zu", r->files.n);
+    return xs_writer_set_meta(w, "files", n, xe) == XS_OK ? 0 : -1;
+}
+
 static int load_known(struct run *r, xs_writer *w, struct err *e)
 {
     xs_values v;
@@ -610,6 +634,13 @@ static int run_incremental(struct run *r, const char *genpath, size_t *deleted,
     }
     if (load_known(r, r->shared, e) < 0)
         goto fail;
+    if (!r->prev_files) { /* an index from before the "files" metadata */
+        size_t k2;
+        for (k2 = 0; k2 < r->nknown_slots; k2++)
+            r->prev_files += r->known[k2].path != NULL;
+    }
+    if (shrink_guard(r, e) < 0)
+        goto fail;
     if (xs_writer_begin(r->shared, &xe) != XS_OK) {
         err_set(e, -1, "cannot start a transaction: %s", xe.msg);
         goto fail;
@@ -650,6 +681,7 @@ static int run_incremental(struct run *r, const char *genpath, size_t *deleted,
     }
     iso_now(ts, sizeof ts);
     if (xs_writer_set_meta(r->shared, "last_run", ts, &xe) != XS_OK ||
+        set_files_meta(r, r->shared, &xe) < 0 ||
         xs_writer_commit(r->shared, &xe) != XS_OK) {
         err_set(e, -1, "cannot commit: %s", xe.msg);
         goto cancel;
@@ -673,6 +705,8 @@ static int run_full(struct run *r, const char *db, int oldgen, struct err *e)
     const char *srcs[16];
     int i, n = r->o.threads, ng = oldgen + 1;
 
+    if (shrink_guard(r, e) < 0)
+        return -1;
     snprintf(gen, sizeof gen, "g%06d", ng);
     snprintf(genpath, sizeof genpath, "%s/%s", db, gen);
     rm_rf(genpath);
@@ -702,6 +736,7 @@ static int run_full(struct run *r, const char *db, int oldgen, struct err *e)
         if (xs_writer_set_meta(wk[i].w, "last_run", ts, &xe) != XS_OK ||
             xs_writer_set_meta(wk[i].w, "content", INDEX_CONTENT_VERSION,
                                &xe) != XS_OK ||
+            set_files_meta(r, wk[i].w, &xe) < 0 ||
             xs_writer_commit(wk[i].w, &xe) != XS_OK) {
             err_set(e, -1, "cannot commit '%s': %s", shards[i], xe.msg);
             goto fail;
@@ -735,6 +770,23 @@ fail:
     snprintf(genpath, sizeof genpath, "%s/%s", db, gen);
     rm_rf(genpath);
     return -1;
+}
+
+/* The "files" metadata of the served generation (0 when unset or the
+ * index cannot be read: the run then says why). */
+static size_t files_meta(const char *db, const char *genname)
+{
+    char path[4096], *v = NULL;
+    xs_reader *rd = NULL;
+    xs_err xe;
+    size_t n = 0;
+    snprintf(path, sizeof path, "%s/%s", db, genname);
+    if (xs_reader_open(path, &rd, &xe) == XS_OK &&
+        xs_reader_meta(rd, "files", &v, &xe) == XS_OK && v && *v)
+        n = (size_t)strtoull(v, NULL, 10);
+    free(v);
+    xs_reader_close(rd);
+    return n;
 }
 
 /* ---- modes -------------------------------------------------------------- */
@@ -893,6 +945,9 @@ static void usage(FILE *f)
 "  --profiles DIR     extra ingest profiles (*.conf) beside the built-in ones\n"
 "  --flush N          documents per Xapian flush in --full runs (default: 100)\n"
 "  --quiet            no progress, only rejections and the summary\n"
+"  --allow-shrink     accept a ROOT with less than half of the files the last\n"
+"                     run saw (without it such a run changes nothing and\n"
+"                     exits 2: an unmounted share must not empty the index)\n"
 "  --help             this text\n"
 "\n"
 "Exit status: 0 all indexed, 1 some files rejected, 2 the run failed (nothing\n"
@@ -922,6 +977,7 @@ int main(int argc, char **argv)
         {"profiles", required_argument, 0, 'p'},
         {"flush", required_argument, 0, 'F'},
         {"quiet", no_argument, 0, 'q'},
+        {"allow-shrink", no_argument, 0, 'S'},
         {"dump-tokens", no_argument, 0, 'T'},
         {"analyze-bench", no_argument, 0, 'B'},
         {"dump-query", no_argument, 0, 'Q'},
@@ -955,6 +1011,7 @@ int main(int argc, char **argv)
         case 'p': r.o.profiles = optarg; break;
         case 'F': r.o.flush = (unsigned)atoi(optarg); break;
         case 'q': r.o.quiet = 1; break;
+        case 'S': r.o.allow_shrink = 1; break;
         case 'T': mode_dump = 1; break;
         case 'B': mode_bench = 1; break;
         case 'Q': return dump_query();
@@ -1013,6 +1070,8 @@ int main(int argc, char **argv)
         init_started = 1;
     gen = current_gen(r.o.db, genname, sizeof genname);
     cleanup_dir(r.o.db, gen ? genname : NULL);
+    if (gen)
+        r.prev_files = files_meta(r.o.db, genname);
     if (!gen && want_inc && !r.o.quiet)
         fprintf(stderr, "indexer: no index in '%s' yet: building it in full\n", r.o.db);
     r.tty = isatty(2);

@@ -90,6 +90,9 @@
  *               "4" (data in the docdata table) and "3" (the same, always
  *               a termlist) are still read and written
  *     "last_run" ISO time of the last committed indexer run
+ *     "files"   how many files that run listed under ROOT (the indexer
+ *               refuses a later run that finds less than half of them,
+ *               unless --allow-shrink)
  *     "content" the indexer's INDEX_CONTENT_VERSION (indexer/docbuild.h) at
  *               the --full run that wrote the index: an incremental run
  *               meeting another value (or none) rebuilds in full instead

@@ -8,6 +8,7 @@
 #   4 crash safety: kill -9 at seeded random moments (--full and incremental);
 #     4b kill -9 during the shard merge and right after the stub swap
 #     4c a full disk (writes refused): exit 2, nothing committed, nothing left
+#     4d ROOT emptied (not mounted): exit 2, nothing changed; --allow-shrink
 #   5 lock: a second indexer on the same --db exits 2 ("another indexer")
 #   6 hostile tree (tests/tools/make_hostile.sh): one check per hostile file
 #   7 exit codes and usage
@@ -287,6 +288,42 @@ done
 idx "$TMP/f1" --db "$FDB" "$FT"
 expect_eq "room again: the next run exits 0 and updates the 5 files" "0 5" \
     "$RC $(summary "$TMP/f1" | cut -d' ' -f2)"
+
+# ---- 4d. a tree that vanished ----------------------------------------------
+# ROOT empty or mostly gone (a share not mounted, a copy half done): the run
+# changes nothing and exits 2 saying why; --allow-shrink accepts it.
+echo "# 4d. a tree that vanished"
+VT=$TMP/vtree
+VDB=$TMP/vdb
+cp -R "$ROOT/corpus/docs" "$VT"
+idx "$TMP/v0" --db "$VDB" "$VT"
+NV=$(delve_docs "$VDB")
+RV=$(delve_rev "$VDB")
+mv "$VT" "$VT.away"
+mkdir "$VT"
+for mode in --incremental --full; do
+    idx "$TMP/v1" $mode --db "$VDB" "$VT"
+    expect_eq "empty ROOT, $mode: exit 2" 2 "$RC"
+    check "empty ROOT, $mode: says the tree shrank and how to go on (--allow-shrink)" \
+        grep -q "holds 0 files where the last run saw .*--allow-shrink" "$TMP/v1.err"
+    expect_eq "empty ROOT, $mode: documents and revision as before" "$NV $RV" \
+        "$(delve_docs "$VDB") $(delve_rev "$VDB")"
+done
+rmdir "$VT"
+mv "$VT.away" "$VT"
+# a third of the files gone: an ordinary nightly run
+find "$VT" -type f | sort | head -n "$(( $(find "$VT" -type f | wc -l) / 3 ))" | \
+    while IFS= read -r f; do rm -f "$f"; done
+idx "$TMP/v2" --db "$VDB" "$VT"
+check "a third of the files removed: the run deletes them (exit 0 or 1)" \
+    test "$RC" -le 1 -a "$(summary "$TMP/v2" | cut -d' ' -f3)" -gt 0
+find "$VT" -type f | sort | head -n "$(( $(find "$VT" -type f | wc -l) * 2 / 3 ))" | \
+    while IFS= read -r f; do rm -f "$f"; done
+idx "$TMP/v3" --db "$VDB" "$VT"
+expect_eq "two thirds of the rest removed: exit 2" 2 "$RC"
+idx "$TMP/v4" --db "$VDB" --allow-shrink "$VT"
+check "... and with --allow-shrink they go (exit $RC; one document per file left)" \
+    test "$RC" -le 1 -a "$(delve_docs "$VDB")" = "$(find "$VT" -type f | wc -l | tr -d ' ')"
 
 # ---- 5. lock ---------------------------------------------------------------
 echo "# 5. lock"
