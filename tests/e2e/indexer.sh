@@ -266,12 +266,17 @@ check "searchd sees the full count" wait_docs "$SD2" "$NB"
 # index keeps its revision, no half-built copy stays behind; the next run
 # with room completes the job.
 echo "# 4c. a full disk"
+# fresh DIR DB: the sample corpus copied to DIR and indexed into DB; sets
+# NF and RF to DB's document count and revision
+fresh() {
+    cp -R "$ROOT/corpus/docs" "$1"
+    idx "$1.first" --db "$2" "$1"
+    NF=$(delve_docs "$2")
+    RF=$(delve_rev "$2")
+}
 FT=$TMP/ftree
 FDB=$TMP/fdb
-cp -R "$ROOT/corpus/docs" "$FT"
-idx "$TMP/f0" --db "$FDB" "$FT"
-NF=$(delve_docs "$FDB")
-RF=$(delve_rev "$FDB")
+fresh "$FT" "$FDB"
 find "$FT" -name '*.txt' | sort | head -5 | while IFS= read -r f; do
     printf '\nZQXDISKFULL 追加的一段。\n' >> "$f"
 done
@@ -295,10 +300,7 @@ expect_eq "room again: the next run exits 0 and updates the 5 files" "0 5" \
 echo "# 4d. a tree that vanished"
 VT=$TMP/vtree
 VDB=$TMP/vdb
-cp -R "$ROOT/corpus/docs" "$VT"
-idx "$TMP/v0" --db "$VDB" "$VT"
-NV=$(delve_docs "$VDB")
-RV=$(delve_rev "$VDB")
+fresh "$VT" "$VDB"
 mv "$VT" "$VT.away"
 mkdir "$VT"
 for mode in --incremental --full; do
@@ -306,7 +308,7 @@ for mode in --incremental --full; do
     expect_eq "empty ROOT, $mode: exit 2" 2 "$RC"
     check "empty ROOT, $mode: says the tree shrank and how to go on (--allow-shrink)" \
         grep -q "holds 0 files where the last run saw .*--allow-shrink" "$TMP/v1.err"
-    expect_eq "empty ROOT, $mode: documents and revision as before" "$NV $RV" \
+    expect_eq "empty ROOT, $mode: documents and revision as before" "$NF $RF" \
         "$(delve_docs "$VDB") $(delve_rev "$VDB")"
 done
 rmdir "$VT"
