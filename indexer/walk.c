@@ -259,7 +259,8 @@ int walk_tree(const char *root, const char *skip, struct walk_list *out,
         err_set(e, -1, "out of memory listing '%s'", root);
         return -1;
     }
-    qsort(out->v, out->n, sizeof *out->v, cmp_rel);
+    if (out->n) /* an empty tree has no array (qsort wants one) */
+        qsort(out->v, out->n, sizeof *out->v, cmp_rel);
     return 0;
 }
 
