@@ -236,6 +236,18 @@ async function run(browser) {
         check((await page.textContent('article h1')).trim() === (doc.title || '').trim() || !doc.title,
             'the page shows the document title');
         check(await page.locator('.doc-text p').count() > 0, 'the text is shown in paragraphs');
+        // opened from the results: the query's matches are marked, and the
+        // note's link goes to the first one
+        const marks = page.locator('.doc-text mark');
+        check(await marks.count() > 0, 'the query is marked in the text');
+        check(await page.$('.doc-text mark#m1') !== null, 'the first mark is #m1');
+        const go = page.locator('.hits-note a[href="#m1"]');
+        check(await go.count() === 1, 'a link to the first match');
+        if (await go.count() === 1) {
+            await go.click();
+            check(page.url().endsWith('#m1'), 'following it goes to #m1');
+            check(await page.locator('mark#m1').isVisible(), 'the first match is in view');
+        }
         await shot(page, 'document');
     });
 
@@ -259,6 +271,9 @@ async function run(browser) {
         check(sim >= 0.9, 'with high similarity (' + sim + ')');
         check(await page.$('#verdict.v-pub') !== null, 'verdict: already published');
         check(/已发布/.test(await page.textContent('#verdict')), 'verdict says 已发布');
+        const passage = first.locator('.passage mark');
+        check(await passage.count() === 1 && (await passage.textContent()).length > 20,
+            'the text in common is shown, marked');
         check((await page.inputValue('#text')).length > 0, 'the draft stays in the textarea');
         await shot(page, 'check');
         // the English form stays English after the post
