@@ -848,6 +848,8 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
         json_object_set_new(r, "notice", json_string(
             "the query was long: only its first 64 words and phrases were used"));
     }
+    if (hq->article[0][0]) /* 食品安全法第三十四条: the article sought */
+        json_object_set_new(r, "article", json_string(hq->article[0]));
     json_object_set_new(r, "took_ms", json_real((now() - t0) * 1000.0));
     xs_hits_free(hits);
     qry_release(&rlx);

@@ -814,7 +814,10 @@ static void put_doc_lang(struct page *pg, const json_t *hit)
     }
 }
 
-static void put_hit(struct page *pg, const struct state *st, const json_t *hit)
+/* article: the search sought a law's article (the answer's "article"):
+ * the link goes straight to it on the document page (#m1 there). */
+static void put_hit(struct page *pg, const struct state *st, const json_t *hit,
+                    int article)
 {
     const char *id = jstr(hit, "id"), *th = jstr(hit, "title_html");
     const char *sn = jstr(hit, "snippet_html"), *cat = jstr(hit, "category");
@@ -825,6 +828,8 @@ static void put_hit(struct page *pg, const struct state *st, const json_t *hit)
     if (id) {
         put(pg, "<a href=\"");
         put_doc_url(pg, id, st->q);
+        if (article && nonempty(st->q))
+            put(pg, "#m1");
         put(pg, "\">");
     }
     if (nonempty(th))
@@ -1028,7 +1033,7 @@ static void put_results(struct page *pg, const struct state *st,
     } else {
         putf(pg, "<ol class=\"hits\" start=\"%ld\">\n", (cur - 1) * size + 1);
         for (i = 0; i < json_array_size(hits); i++)
-            put_hit(pg, st, json_array_get(hits, i));
+            put_hit(pg, st, json_array_get(hits, i), nonempty(jstr(result, "article")));
         put(pg, "</ol>\n");
     }
     put_pager(pg, st, total, cur, size);

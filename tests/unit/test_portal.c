@@ -204,6 +204,16 @@ static void test_search_zh(void)
     /* a document link: id percent-encoded, '/' kept, q carried */
     CHECK(has(html, "href=\"/doc/dir/a%20b%23%E4%B8%AD.html?q=%E4%BF%A1%E6%81%AF%20%E5%85%AC%E5%BC%80%26\""));
     CHECK(has(html, "href=\"/doc/plain.txt?q="));
+    CHECK(!has(html, "#m1\""));
+    free(html);
+    /* a search for a law's article: the links go straight to it */
+    json_object_set_new(result, "article", json_string("第三条"));
+    html = portal_render_search(params, result, NULL);
+    CHECK(html && has(html, "href=\"/doc/dir/a%20b%23%E4%B8%AD.html?q=%E4%BF%A1%E6%81%AF"
+                            "%20%E5%85%AC%E5%BC%80%26#m1\""));
+    json_object_del(result, "article");
+    if (!html)
+        goto out;
     /* only http(s) source links; & in it escaped */
     CHECK(!has(html, "javascript:alert"));
     CHECK(has(html, "href=\"https://example.gov/a?b=1&amp;c=2\""));

@@ -1128,6 +1128,29 @@ def t_misc():
               nows(DOC[i]["text"]), i)
     st, hd, page = raw("GET", "/doc/" + urllib.parse.quote(gas, safe="/"))
     check("page /doc/<id> without q: nothing marked", st == 200 and b"<mark" not in page, st)
+    # a law and its article: the answer names the article, the result links
+    # go to it, and on the document page #m1 is its heading
+    law = find_doc("公共数据安全管理暂行办法")
+    heads = re.findall(r"(?m)^\s*[*#]*\s*(第[一二三四五六七八九十]+条)", DOC[law]["text"])
+    art = heads[2] if len(heads) > 2 else None
+    if art:
+        q = "公共数据安全管理暂行办法" + art
+        st, obj = search({"q": q})
+        check("search %s: the answer names the article, the law first" % q,
+              st == 200 and obj.get("article") == art and obj["hits"] and
+              obj["hits"][0]["id"] == law, (st, obj and obj.get("article")))
+        st, hd, page = raw("GET", "/?" + qs({"q": q}))
+        p = page.decode("utf-8", "replace")
+        hrefs = re.findall(r'<h3 class="hit-title"[^>]*><a href="([^"]+)"', p)
+        check("page /?q=%s: the result links go to the article (#m1)" % q,
+              hrefs and all(h.endswith("#m1") for h in hrefs), hrefs[:2])
+        st, hd, page = raw("GET", "/doc/" + urllib.parse.quote(law, safe="/") + "?" + qs({"q": q}))
+        p = page.decode("utf-8", "replace")
+        check("page /doc/...?q=%s: #m1 is the article's heading" % q,
+              re.search(r'<p>[*#\s]*<mark id="m1">' + art + "</mark>", p) is not None,
+              re.findall(r'.{0,20}<mark id="m1">.{0,20}', p)[:1])
+    else:
+        check("the sample law has three article headings", False, heads)
     st, hd, page = raw("GET", "/doc/no/such.txt")
     check("page /doc/<unknown>: 404 HTML", st == 404 and
           hd.get("content-type", "").startswith("text/html"), st)
