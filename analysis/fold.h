@@ -43,6 +43,14 @@ static inline size_t utf8_enc(uint32_t cp, char *out)
     o[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
 }
+/* Back from byte i of s to the start of the character it is in (i when
+ * one starts there; s[i] must be readable, its NUL included). */
+static inline size_t utf8_align(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
 /* Decode the code point ending just before byte i (i > 0): returns its
  * start offset; a byte that ends no valid sequence decodes as U+FFFD of
  * length 1 (start i - 1). Reads only s[0..i). */

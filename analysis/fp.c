@@ -305,11 +305,3 @@ size_t fp_contained_run(const uint64_t *set, size_t nset, const char *title,
     free(t.seen);
     return t.found;
 }
-
-
-int fp_best_run(const uint64_t *set, size_t nset, const char *s, size_t len,
-                size_t *a, size_t *b)
-{
-    fp_contained_run(set, nset, NULL, 0, s, len, a, b);
-    return *b > *a;
-}

@@ -42,7 +42,4 @@ size_t fp_contained_doc(const uint64_t *set, size_t nset, const char *title,
 size_t fp_contained_run(const uint64_t *set, size_t nset, const char *title,
                         size_t tlen, const char *s, size_t len, size_t *ra,
                         size_t *rb);
-/* That stretch alone, for text without a title: 1 when there is one. */
-int fp_best_run(const uint64_t *set, size_t nset, const char *s, size_t len,
-                size_t *a, size_t *b);
 #endif

@@ -514,9 +514,8 @@ static int shrink_guard(const struct run *r, struct err *e)
     if (r->o.allow_shrink || r->prev_files < 20 || r->files.n * 2 >= r->prev_files)
         return 0;
     err_set(e, -1, "ROOT '%s' holds %zu files where the last run saw %zu: is it "
-            "mounted and whole? The index was left as it was; if those files "
-            "were really removed, run again with --allow-shrink", r->o.root,
-            r->files.n, r->prev_files);
+            "mounted and whole? If those files were really removed, run again "
+            "with --allow-shrink", r->o.root, r->files.n, r->prev_files);
     return -1;
 }
 

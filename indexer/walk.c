@@ -54,16 +54,12 @@ static int valid_utf8(const char *s)
 /* Escape bytes that are not printable ASCII/UTF-8 so a message stays text. */
 static void escape_name(const char *s, char *out, size_t cap)
 {
-    size_t o = 0, seg = 0, i;
+    size_t o = 0, i;
     int raw = 1;
     for (i = 0; s[i] && o + 5 < cap; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (i == seg) { /* a name that is not UTF-8 has all its bytes shown */
-            seg = i + strcspn(s + i, "/");
-            raw = valid_utf8_n(s + i, seg - i);
-        }
-        if (ch == '/')
-            seg = i + 1;
+        if (i == 0 || s[i - 1] == '/') /* a name not UTF-8: all bytes shown */
+            raw = valid_utf8_n(s + i, strcspn(s + i, "/"));
         if (ch < 0x20 || (ch >= 0x80 && !raw))
             o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
         else

@@ -1047,15 +1047,6 @@ static int cmp_cand(const void *a, const void *b)
     return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-/* 0 with *res, or -1 with a reply. */
-/* Back or on from byte i of t to a character's start. */
-static size_t utf8_start(const char *t, size_t i)
-{
-    while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80)
-        i--;
-    return i;
-}
-
 #define PASSAGE_MARK 300   /* bytes of the shared stretch shown */
 #define PASSAGE_CTX 60     /* bytes of context each side */
 
@@ -1069,9 +1060,9 @@ static char *shared_passage(const char *t, size_t tl, size_t a, size_t b)
     struct buf o;
     if (b <= a || b > tl)
         return NULL;
-    e = b - a > PASSAGE_MARK ? utf8_start(t, a + PASSAGE_MARK) : b;
-    c0 = utf8_start(t, a > PASSAGE_CTX ? a - PASSAGE_CTX : 0);
-    c1 = e < b ? e : utf8_start(t, b + PASSAGE_CTX < tl ? b + PASSAGE_CTX : tl);
+    e = b - a > PASSAGE_MARK ? utf8_align(t, a + PASSAGE_MARK) : b;
+    c0 = utf8_align(t, a > PASSAGE_CTX ? a - PASSAGE_CTX : 0);
+    c1 = e < b ? e : utf8_align(t, b + PASSAGE_CTX < tl ? b + PASSAGE_CTX : tl);
     buf_init(&o, 0);
     if (c0 > 0)
         buf_adds(&o, "…");
@@ -1085,6 +1076,7 @@ static char *shared_passage(const char *t, size_t tl, size_t a, size_t b)
     return buf_detach(&o, NULL);
 }
 
+/* 0 with *res, or -1 with a reply. */
 static int do_similar_text(struct worker *w, const char *text, size_t len,
                            json_t **res, struct api_reply *out)
 {
@@ -1153,30 +1145,26 @@ static int do_similar_text(struct worker *w, const char *text, size_t len,
                                        json_string_length(jt), ct, jl,
                                        &cands[nc].ra, &cands[nc].rb) : 0;
         }
-        if (cn == 0)
-            free(js);
-        if (cn > 0) {
+        if (cn > 0) { /* kept, its text too (for the passage) */
             double sim = (double)cn / (double)nu;
-            if (sim > 0) {
-                json_t *h = json_object();
-                json_object_set(h, "id", json_object_get(doc, "id"));
-                json_object_set(h, "title", json_object_get(doc, "title"));
-                json_object_set(h, "docno", json_object_get(doc, "docno"));
-                json_object_set(h, "date", json_object_get(doc, "date"));
-                json_object_set(h, "unit", json_object_get(doc, "unit"));
-                json_object_set(h, "lang", json_object_get(doc, "lang"));
-                json_object_set_new(h, "similarity", json_real((double)((long)(sim * 1000 + 0.5)) / 1000.0));
-                cands[nc].hit = h;
-                cands[nc].sim = sim;
-                cands[nc].dist = jl > len ? jl - len : len - jl;
-                cands[nc].rank = i;
-                cands[nc].buf = js;
-                cands[nc].text = ct;
-                cands[nc].tl = jl;
-                nc++;
-            } else {
-                free(js);
-            }
+            json_t *h = json_object();
+            json_object_set(h, "id", json_object_get(doc, "id"));
+            json_object_set(h, "title", json_object_get(doc, "title"));
+            json_object_set(h, "docno", json_object_get(doc, "docno"));
+            json_object_set(h, "date", json_object_get(doc, "date"));
+            json_object_set(h, "unit", json_object_get(doc, "unit"));
+            json_object_set(h, "lang", json_object_get(doc, "lang"));
+            json_object_set_new(h, "similarity", json_real((double)((long)(sim * 1000 + 0.5)) / 1000.0));
+            cands[nc].hit = h;
+            cands[nc].sim = sim;
+            cands[nc].dist = jl > len ? jl - len : len - jl;
+            cands[nc].rank = i;
+            cands[nc].buf = js;
+            cands[nc].text = ct;
+            cands[nc].tl = jl;
+            nc++;
+        } else {
+            free(js);
         }
         json_decref(doc);
     }
@@ -1255,10 +1243,12 @@ static char *draft_text(const struct api_req *rq, struct api_reply *out)
         struct enc_result r;
         struct err e = {0};
         if (enc_to_utf8_mime(rq->body, rq->body_len, rq->content_type, &r, &e) < 0) {
-            reply_err(out, 400, "bad_parameter",
-                      e.code == ENC_ENOMEM ? "out of memory; try again"
-                      : "the body does not look like text in any charset known "
-                        "here; send the draft as UTF-8 text (text/plain; charset=utf-8)");
+            if (e.code == ENC_ENOMEM)
+                reply_err(out, 500, "internal", "out of memory; try again");
+            else
+                reply_err(out, 400, "bad_parameter",
+                          "the body does not look like text in any charset known "
+                          "here; send the draft as UTF-8 text (text/plain; charset=utf-8)");
             return NULL;
         }
         return r.text;
@@ -1564,7 +1554,7 @@ void api_handle(struct worker *w, const struct api_req *rq, struct api_reply *ou
         json_t *k = json_object_get(rq->params, API_NOT_UTF8);
         size_t nl = json_is_string(k) ? json_string_length(k) : 0;
         if (nl >= sizeof name) /* cut at a character's start: the message is JSON */
-            nl = utf8_start(json_string_value(k), sizeof name - 1);
+            nl = utf8_align(json_string_value(k), sizeof name - 1);
         if (nl)
             memcpy(name, json_string_value(k), nl);
         name[nl] = 0;

@@ -45,7 +45,6 @@ struct state {
 
 /* ---- writing ---- */
 
-
 #define MAX_ASSETS 32
 static char asset_tags[MAX_ASSETS][17];
 static pthread_once_t asset_once = PTHREAD_ONCE_INIT;

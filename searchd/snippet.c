@@ -276,13 +276,6 @@ static char *snip_window(const char *text, size_t len, size_t full,
                          int cut_before, const struct qry *q, void *stem,
                          size_t width, int *found);
 
-static size_t char_start(const char *t, size_t i)
-{
-    while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80)
-        i--;
-    return i;
-}
-
 /* Where the first match lies in text[0, len) through folding (another
  * script, case, a line break inside a word): byte offset, or (size_t)-1. */
 static size_t first_folded(const char *text, size_t len, const struct qry *q,
@@ -382,8 +375,8 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
     if (at != (size_t)-1 && full > 2048) {
         /* a phrase found together: the passage starts shortly before it */
         size_t back = at_ph != (size_t)-1 ? 60 : 200;
-        size_t a = char_start(text, at > back ? at - back : 0);
-        size_t b = char_start(text, at + 800 < len ? at + 800 : len);
+        size_t a = utf8_align(text, at > back ? at - back : 0);
+        size_t b = utf8_align(text, at + 800 < len ? at + 800 : len);
         char *r = snip_window(text + a, b - a, full - a, a > 0, q, stem, width, &found);
         if (found || !r)
             return r;
@@ -400,7 +393,7 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
             *more = 1;
             return NULL;
         }
-        first = char_start(text, first);
+        first = utf8_align(text, first);
         r = snip_window(text, first, full, 0, q, stem, width, &found);
         if (found || !r)
             return r;
