@@ -1159,7 +1159,7 @@ class XsTitleFit : public Xapian::ValuePostingSource {
 /* The C query tree -> Xapian::Query; XS_EQUERY (message in err) when the
  * tree is malformed. */
 static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
-                      xs_err *err)
+                      xs_err *err, bool match_only = false)
 {
     if (!q)
         return xs_fail(err, XS_EQUERY, "xs: query: NULL subquery");
@@ -1229,9 +1229,12 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
         (q->slot == Xapian::BAD_VALUENO || q->window == 0 ||
          !std::isfinite(q->factor) || q->factor < 0))
         return xs_fail(err, XS_EQUERY, "xs: query: bad title fit");
+    /* which documents match, not how well: what only ranks goes */
+    if (match_only && (op == XS_Q_AND_MAYBE || op == XS_Q_SCALE))
+        return xs_build(q->kids[0], depth + 1, out, err, true);
     std::vector<Xapian::Query> kids(q->nkids);
     for (size_t i = 0; i < q->nkids; i++) {
-        xs_rc rc = xs_build(q->kids[i], depth + 1, kids[i], err);
+        xs_rc rc = xs_build(q->kids[i], depth + 1, kids[i], err, match_only);
         if (rc != XS_OK)
             return rc;
     }
@@ -1301,6 +1304,231 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
     return XS_OK;
 }
 
+/* Whether AND_MAYBE occurs in the tree q. */
+static bool xs_has_maybe(const xs_query *q, int depth)
+{
+    if (!q || depth > XS_MAX_DEPTH)
+        return false;
+    if (q->op == XS_Q_AND_MAYBE)
+        return true;
+    for (size_t i = 0; q->kids && i < q->nkids; i++)
+        if (xs_has_maybe(q->kids[i], depth + 1))
+            return true;
+    return false;
+}
+
+/* A query as one AND_MAYBE at the top: req (what a document must match)
+ * and opt (what only adds weight, each part scaled by mul as where it
+ * stood). An AND_MAYBE on the left of another loses matches when Xapian
+ * 1.4.22 skips the documents that cannot reach the page (found with
+ * check_at_least 0; tests/unit/test_xs.c has the case); AND, FILTER and
+ * AND_NOT (their left), SCALE and AND_MAYBE pass the ranking parts up
+ * unchanged in weight. Under any other operator an AND_MAYBE stays where
+ * it is and *nested says so: such a query must not be pruned. */
+static xs_rc xs_build_split(const xs_query *q, int depth, double mul,
+                            Xapian::Query &req,
+                            std::vector<Xapian::Query> &opt, bool &nested,
+                            xs_err *err)
+{
+    if (!q || depth > XS_MAX_DEPTH || !q->kids || q->nkids == 0)
+        goto plain;
+    switch (q->op) {
+    case XS_Q_AND: {
+        std::vector<Xapian::Query> kids(q->nkids);
+        for (size_t i = 0; i < q->nkids; i++) {
+            xs_rc rc = xs_build_split(q->kids[i], depth + 1, mul, kids[i],
+                                      opt, nested, err);
+            if (rc != XS_OK)
+                return rc;
+        }
+        req = Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
+        return XS_OK;
+    }
+    case XS_Q_AND_MAYBE:
+    case XS_Q_FILTER:
+    case XS_Q_AND_NOT: {
+        xs_rc rc = xs_build_split(q->kids[0], depth + 1, mul, req, opt,
+                                  nested, err);
+        if (rc != XS_OK || q->nkids == 1)
+            return rc;
+        std::vector<Xapian::Query> rest(q->nkids - 1);
+        for (size_t i = 1; i < q->nkids; i++) {
+            /* a filter or an exclusion only matches: built so */
+            rc = xs_build(q->kids[i], depth + 1, rest[i - 1], err,
+                          q->op != XS_Q_AND_MAYBE);
+            if (rc != XS_OK)
+                return rc;
+        }
+        if (q->op == XS_Q_AND_MAYBE) {
+            for (auto &r : rest)
+                opt.push_back(mul == 1.0 ? r : Xapian::Query(
+                    Xapian::Query::OP_SCALE_WEIGHT, r, mul));
+        } else if (q->op == XS_Q_FILTER) {
+            req = Xapian::Query(Xapian::Query::OP_FILTER, req,
+                                Xapian::Query(Xapian::Query::OP_AND,
+                                              rest.begin(), rest.end()));
+        } else {
+            req = Xapian::Query(Xapian::Query::OP_AND_NOT, req,
+                                Xapian::Query(Xapian::Query::OP_OR,
+                                              rest.begin(), rest.end()));
+        }
+        return XS_OK;
+    }
+    case XS_Q_SCALE: {
+        if (q->nkids != 1 || !std::isfinite(q->factor) || q->factor < 0)
+            goto plain; /* xs_build says what is wrong */
+        xs_rc rc = xs_build_split(q->kids[0], depth + 1, mul * q->factor,
+                                  req, opt, nested, err);
+        if (rc == XS_OK)
+            req = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, req,
+                                q->factor);
+        return rc;
+    }
+    default:
+        break;
+    }
+plain:
+    nested = nested || xs_has_maybe(q, depth);
+    return xs_build(q, depth, req, err);
+}
+
+/* ---- counting ---------------------------------------------------------- */
+
+/* The documents matching q, sorted, read straight from the posting lists:
+ * exact totals and facet counts without a pass of Xapian's matcher, which
+ * hands each match to a MatchSpy as a Document (an object made per match:
+ * most of the cost of counting a broad query). Boolean structure only:
+ * false for an operator that needs positions or values (phrases, ranges,
+ * wildcards), and the caller counts through Xapian instead. */
+using xs_ids = std::vector<Xapian::docid>;
+
+static bool xs_count_term(const Xapian::Database &db, const std::string &t,
+                          xs_ids &out)
+{
+    out.clear();
+    out.reserve(db.get_termfreq(t));
+    for (Xapian::PostingIterator p = db.postlist_begin(t);
+         p != db.postlist_end(t); ++p)
+        out.push_back(*p);
+    return true;
+}
+
+/* Keep the ids of v that t's posting list holds (or lacks, when keep is
+ * false): one skip_to per id, for a short v against a long list. */
+static void xs_filter_term(const Xapian::Database &db, const std::string &t,
+                           xs_ids &v, bool keep)
+{
+    Xapian::PostingIterator p = db.postlist_begin(t), end = db.postlist_end(t);
+    size_t n = 0;
+    for (Xapian::docid d : v) {
+        if (p != end && *p < d)
+            p.skip_to(d);
+        bool has = p != end && *p == d;
+        if (has == keep)
+            v[n++] = d;
+    }
+    v.resize(n);
+}
+
+static bool xs_count(const Xapian::Database &db, const xs_query *q, int depth,
+                     xs_ids &out);
+
+/* The kids of an AND or FILTER: the rarest read, the others checked
+ * against it. */
+static bool xs_count_and(const Xapian::Database &db,
+                         const xs_query *const *kids, size_t n, int depth,
+                         xs_ids &out)
+{
+    std::vector<std::pair<Xapian::doccount, size_t>> order;
+    for (size_t i = 0; i < n; i++) {
+        const xs_query *k = kids[i];
+        Xapian::doccount est = db.get_doccount();
+        if (k && k->op == XS_Q_TERM && k->term)
+            est = db.get_termfreq(std::string(k->term, k->term_len));
+        order.emplace_back(est, i);
+    }
+    std::stable_sort(order.begin(), order.end());
+    if (!xs_count(db, kids[order[0].second], depth + 1, out))
+        return false;
+    xs_ids other;
+    for (size_t j = 1; j < n && !out.empty(); j++) {
+        const xs_query *k = kids[order[j].second];
+        if (k && k->op == XS_Q_TERM && k->term) {
+            xs_filter_term(db, std::string(k->term, k->term_len), out, true);
+            continue;
+        }
+        if (!xs_count(db, k, depth + 1, other))
+            return false;
+        xs_ids both;
+        std::set_intersection(out.begin(), out.end(), other.begin(),
+                              other.end(), std::back_inserter(both));
+        out.swap(both);
+    }
+    return true;
+}
+
+static bool xs_count(const Xapian::Database &db, const xs_query *q, int depth,
+                     xs_ids &out)
+{
+    out.clear();
+    if (!q || depth > XS_MAX_DEPTH)
+        return false;
+    switch (q->op) {
+    case XS_Q_TERM:
+        if (!q->term || q->term_len == 0)
+            return false;
+        return xs_count_term(db, std::string(q->term, q->term_len), out);
+    case XS_Q_ALL:
+        return xs_count_term(db, std::string(), out);
+    case XS_Q_NONE:
+        return true;
+    case XS_Q_SCALE:
+    case XS_Q_AND_MAYBE:
+        return q->kids && q->nkids >= 1 && xs_count(db, q->kids[0], depth + 1, out);
+    case XS_Q_AND:
+    case XS_Q_FILTER:
+        return q->kids && q->nkids >= 1 &&
+               xs_count_and(db, q->kids, q->nkids, depth, out);
+    case XS_Q_OR:
+    case XS_Q_SYNONYM:
+    case XS_Q_MAX: {
+        if (!q->kids || q->nkids == 0)
+            return false;
+        xs_ids kid, merged;
+        for (size_t i = 0; i < q->nkids; i++) {
+            if (!xs_count(db, q->kids[i], depth + 1, kid))
+                return false;
+            merged.clear();
+            std::set_union(out.begin(), out.end(), kid.begin(), kid.end(),
+                           std::back_inserter(merged));
+            out.swap(merged);
+        }
+        return true;
+    }
+    case XS_Q_AND_NOT: {
+        if (!q->kids || q->nkids == 0 || !xs_count(db, q->kids[0], depth + 1, out))
+            return false;
+        xs_ids kid, rest;
+        for (size_t i = 1; i < q->nkids && !out.empty(); i++) {
+            const xs_query *k = q->kids[i];
+            if (k && k->op == XS_Q_TERM && k->term) {
+                xs_filter_term(db, std::string(k->term, k->term_len), out, false);
+                continue;
+            }
+            if (!xs_count(db, k, depth + 1, kid))
+                return false;
+            rest.clear();
+            std::set_difference(out.begin(), out.end(), kid.begin(), kid.end(),
+                                std::back_inserter(rest));
+            out.swap(rest);
+        }
+        return true;
+    }
+    default: /* phrases, ranges, wildcards, title fit: the matcher's */
+        return false;
+    }
+}
+
 extern "C" void xs_hits_free(xs_hits *h) noexcept
 {
     delete h;
@@ -1363,6 +1591,12 @@ class XsTableSpy : public Xapian::MatchSpy {
         Xapian::docid d = doc.get_docid();
         if (d < t_.idx.size())
             counts[t_.idx[d]]++;
+    }
+    void count(const std::vector<Xapian::docid> &ids)
+    {
+        for (Xapian::docid d : ids)
+            if (d < t_.idx.size())
+                counts[t_.idx[d]]++;
     }
     void collect(std::vector<xs_facet_entry> &f) const
     {
@@ -1513,11 +1747,11 @@ class XsTableKey : public Xapian::KeyMaker {
     }
 };
 
-/* q AND_MAYBE the boost when it can run here (not with a remote); the
+/* The boost, added to opt, when it can run here (not with a remote); the
  * recency slot's table when there is one (one local database). */
 static const xs_facet_table *xs_recency_query(xs_reader *r,
                                               const xs_search_opts *o,
-                                              Xapian::Query &q)
+                                              std::vector<Xapian::Query> &opt)
 {
     for (bool rem : r->remote)
         if (rem)
@@ -1540,8 +1774,7 @@ static const xs_facet_table *xs_recency_query(xs_reader *r,
     } else {
         ps = new XsRecencyValues(o->recency_slot, rc);
     }
-    q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
-                      Xapian::Query(ps->release()));
+    opt.push_back(Xapian::Query(ps->release()));
     return t;
 }
 
@@ -1690,13 +1923,17 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
     xs_hits *h = nullptr;
     try {
         xs_test_point();
-        Xapian::Query q;
-        xs_rc rc = xs_build(o->query, 1, q, err);
+        /* req: what a document must match (the counting pass's query);
+         * opt: what only adds weight, under one AND_MAYBE at the top */
+        Xapian::Query req;
+        std::vector<Xapian::Query> opt;
+        bool nested = false;
+        xs_rc rc = xs_build_split(o->query, 1, 1.0, req, opt, nested, err);
         if (rc == XS_OK && o->filter) {
             Xapian::Query f;
-            rc = xs_build(o->filter, 1, f, err);
+            rc = xs_build(o->filter, 1, f, err, true);
             if (rc == XS_OK)
-                q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+                req = Xapian::Query(Xapian::Query::OP_FILTER, req, f);
         }
         if (rc != XS_OK)
             return rc;
@@ -1705,8 +1942,8 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             for (bool rem : r->remote)
                 remote = remote || rem;
             if (!remote) /* a remote shard cannot run our posting source */
-                q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
-                                  Xapian::Query((new XsDead(r->dead_by))->release()));
+                req = Xapian::Query(Xapian::Query::OP_AND_NOT, req,
+                                    Xapian::Query((new XsDead(r->dead_by))->release()));
         }
         /* re-ranking: on the first window matches of one local database,
          * else (shards, remotes) on every match */
@@ -1721,24 +1958,43 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             for (bool rem : r->remote)
                 local = local && !rem;
             if (!local)
-                q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, rq);
+                opt.push_back(rq);
             else if (o->offset + o->size <= window)
                 rescore = true;
         }
 
+        Xapian::doccount dbsize = r->db.get_doccount();
+        Xapian::doccount atleast = o->check_at_least == 0 ||
+                o->check_at_least > dbsize
+            ? dbsize : static_cast<Xapian::doccount>(o->check_at_least);
+        /* Exact counts, ranked by relevance: two passes, cheaper than one
+         * doing both. The ranking pass skips the matches that cannot reach
+         * the page (Xapian's bounds on weights); the counting pass visits
+         * every match but weighs none and reads no ranking-only part.
+         * Sorted by date, every match is visited anyway: one pass. */
+        bool split = atleast >= dbsize && !nested &&
+                     (o->sort == XS_SORT_RELEVANCE ||
+                      o->sort == XS_SORT_RELEVANCE_THEN_VALUE);
         /* The spies must outlive get_mset(): declared before enquire. */
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
         std::vector<std::unique_ptr<XsTableSpy>> tspies;
-        Xapian::Enquire enq(r->db);
+        Xapian::Enquire enq(r->db), cnt(r->db);
+        Xapian::Enquire &spied = split ? cnt : enq;
         xs_weighting(enq, o);
-        if (o->time_limit > 0)
+        if (o->time_limit > 0) {
             enq.set_time_limit(o->time_limit);
+            cnt.set_time_limit(o->time_limit);
+        }
+        if (split) {
+            cnt.set_weighting_scheme(Xapian::BoolWeight());
+            cnt.set_query(req);
+        }
         if (o->recency > 0 && o->sort == XS_SORT_RELEVANCE) {
             /* equal scores (undated, or the same date): newest first. The
              * date table is fetched before the facet tables: only the first
              * xs_facet_table_get of a search may drop stale tables, and the
              * boost and the key maker hold this one until get_mset ends */
-            const xs_facet_table *t = xs_recency_query(r, o, q);
+            const xs_facet_table *t = xs_recency_query(r, o, opt);
             if (t) /* cheaper than Xapian's pure relevance order, which
                     * handles every match when counts are exact */
                 enq.set_sort_by_relevance_then_key(
@@ -1746,53 +2002,77 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             else
                 enq.set_sort_by_relevance_then_value(o->recency_slot, true);
         }
-        enq.set_query(q);
+        enq.set_query(opt.empty() ? req
+                                  : Xapian::Query(Xapian::Query::OP_AND_MAYBE, req,
+                                                  Xapian::Query(Xapian::Query::OP_OR,
+                                                                opt.begin(), opt.end())));
         if (o->sort == XS_SORT_VALUE_DESC)
             enq.set_sort_by_value_then_relevance(o->sort_slot, true);
         else if (o->sort == XS_SORT_VALUE_ASC)
             enq.set_sort_by_value_then_relevance(o->sort_slot, false);
         else if (o->sort == XS_SORT_RELEVANCE_THEN_VALUE)
             enq.set_sort_by_relevance_then_value(o->sort_slot, true);
+        bool tables = r->db.size() == 1;
         for (size_t k = 0; k < o->nfacets; k++) /* tables first: see get */
-            xs_facet_table_get(r, o->facet_slots[k]);
+            tables = xs_facet_table_get(r, o->facet_slots[k]) && tables;
+        /* counted from the posting lists when the query allows (one local
+         * database, every facet slot with its table) */
+        xs_ids ids;
+        bool counted = false;
+        if (split && tables) {
+            const xs_query *both[2] = {o->query, o->filter};
+            counted = xs_count_and(r->db, both, o->filter ? 2 : 1, 0, ids);
+            if (counted && r->dead_by) {
+                auto f = r->dead_by->find(r->db.get_uuid());
+                if (f != r->dead_by->end()) {
+                    xs_ids live;
+                    std::set_difference(ids.begin(), ids.end(), f->second.begin(),
+                                        f->second.end(), std::back_inserter(live));
+                    ids.swap(live);
+                }
+            }
+        }
         for (size_t k = 0; k < o->nfacets; k++) {
             const xs_facet_table *t = xs_facet_table_get(r, o->facet_slots[k]);
             if (t) {
                 tspies.emplace_back(new XsTableSpy(*t));
                 spies.emplace_back(nullptr);
-                enq.add_matchspy(tspies.back().get());
+                if (counted)
+                    tspies.back()->count(ids);
+                else
+                    spied.add_matchspy(tspies.back().get());
             } else {
                 tspies.emplace_back(nullptr);
                 spies.emplace_back(new Xapian::ValueCountMatchSpy(
                     o->facet_slots[k]));
-                enq.add_matchspy(spies.back().get());
+                spied.add_matchspy(spies.back().get());
             }
         }
-        Xapian::doccount dbsize = r->db.get_doccount();
         Xapian::doccount first = o->offset > dbsize
             ? dbsize : static_cast<Xapian::doccount>(o->offset);
         Xapian::doccount size = o->size > dbsize
             ? dbsize : static_cast<Xapian::doccount>(o->size);
-        Xapian::doccount atleast = o->check_at_least == 0 ||
-                o->check_at_least > dbsize
-            ? dbsize : static_cast<Xapian::doccount>(o->check_at_least);
+        Xapian::doccount rank_atleast = split ? 0 : atleast;
         std::vector<std::pair<Xapian::docid, double>> page;
         Xapian::MSet ms;
         if (rescore) {
             ms = enq.get_mset(0, static_cast<Xapian::doccount>(
-                                     std::min<size_t>(window, dbsize)), atleast);
+                                     std::min<size_t>(window, dbsize)),
+                              rank_atleast);
             xs_rescore(r, o, rq, ms, page);
             page.erase(page.begin(), page.begin() + std::min(page.size(), (size_t)first));
             if (page.size() > size)
                 page.resize(size);
         } else {
-            ms = enq.get_mset(first, size, atleast);
+            ms = enq.get_mset(first, size, rank_atleast);
             for (Xapian::MSetIterator i = ms.begin(); i != ms.end(); ++i)
                 page.emplace_back(*i, i.get_weight());
         }
 
         h = new xs_hits;
-        h->total = ms.get_matches_estimated();
+        h->total = counted ? ids.size()
+                   : split ? cnt.get_mset(0, 0, dbsize).get_matches_estimated()
+                           : ms.get_matches_estimated();
         h->hits.reserve(page.size());
         for (auto &pg : page) {
             h->hits.emplace_back();
