@@ -15,7 +15,7 @@
  * value (or none: written before it existed) is rebuilt in full by the next
  * run, since incremental runs skip unchanged files and would keep their old
  * form. Kept in the index's "content" metadata by --full runs. */
-#define INDEX_CONTENT_VERSION "2026-11-28.14"
+#define INDEX_CONTENT_VERSION "2026-11-29.1"
 
 /* id: the API id; relpath: the source file; filestate: "size mtime hash
  * relpath" for XS_SLOT_FILE. *out is a new document (xs_doc_free it).
@@ -24,8 +24,9 @@ int docbuild(struct ana *a, const struct rec *r, const char *id,
              const char *relpath, const char *filestate, xs_doc **out,
              size_t *textbytes, struct err *e);
 
-/* Stored document data (the format is at the top of shim/xs.h): zlib of
- * a fields line and the text, raw. The fields, in this order: */
+/* Stored document data (the format is at the top of shim/xs.h): a fields
+ * line, the text's first DD_HEAD bytes, zlib of the rest (older indexes:
+ * zlib of the fields line and the whole text). The fields, in order: */
 #include <jansson.h>
 enum dd_field {
     DD_ID, DD_TITLE, DD_UNIT, DD_CATEGORY, DD_DATE, DD_YEAR, DD_DOCNO,
@@ -33,6 +34,16 @@ enum dd_field {
 };
 #define DD_RECORD '\x1e' /* starts a fields line (else: the older JSON one) */
 #define DD_SEP '\x1f'    /* between two fields */
+/* Text bytes stored as they are, before the deflated rest: what a result
+ * page's snippet nearly always needs (about 7 hits in 10 on the bench's
+ * queries), read without inflating; 7% more index for 8% less CPU per
+ * search. */
+#define DD_HEAD 2048
+
+/* The stored data of fields f (NULL = empty) and text t (tl bytes);
+ * malloc'd (*outlen bytes), NULL when out of memory. */
+char *docdata_pack(const char *const f[DD_NFIELDS], const char *t, size_t tl,
+                   size_t *outlen);
 
 /* Reading stored data a piece at a time (a result page needs the fields
  * and the start of the text, not all of a long document): docdata_open

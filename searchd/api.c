@@ -13,6 +13,7 @@
 #include "indexer/enc.h"
 #include "searchd/cache.h"
 #include "searchd/portal.h"
+#include "searchd/facets.h"
 #include "searchd/snippet.h"
 #include <ctype.h>
 #include <stdatomic.h>
@@ -34,9 +35,9 @@ struct api_stats api_stats;
 #define RECENCY_HALFLIFE 3.0
 #define RESCORE_WINDOW 50 /* matches re-ranked by phrase (query.h): the
                              * top-10 hold the phrase as often as with all */
-#define FOLD_CACHE_MAX 8192 /* facet values kept folded per worker */
 #define SEARCH_TIME_LIMIT 2.0 /* seconds of matching per request, at most */
 #define FACET_MAX 30
+#define REPLY_GUESS (24 << 10) /* bytes: most search answers fit */
 #define SIMILAR_TERMS 40
 #define SIMILAR_CANDIDATES 10
 #define SIMILAR_PASSAGES 3   /* hits that show the passage they share */
@@ -92,7 +93,6 @@ int worker_init(struct worker *w, const char *const *dbs, size_t ndbs,
     if (qp_init(&w->qp, e) < 0)
         return -1;
     w->qp_ok = 1;
-    w->folded = json_object(); /* NULL: no cache, folding still works */
     worker_open(w, e); /* failure is reported per request (503) */
     return 0;
 }
@@ -102,7 +102,8 @@ void worker_release(struct worker *w)
     xs_reader_close(w->r);
     if (w->qp_ok)
         qp_release(&w->qp);
-    json_decref(w->folded);
+    for (size_t k = 0; k < sizeof w->fplan / sizeof w->fplan[0]; k++)
+        fplan_free(w->fplan[k]);
     memset(w, 0, sizeof *w);
 }
 
@@ -155,8 +156,28 @@ static void reply_json(struct api_reply *out, int status, json_t *o)
 {
     out->status = status;
     out->ctype = "application/json; charset=utf-8";
-    out->body = json_dumps(o, JSON_COMPACT);
-    out->len = out->body ? strlen(out->body) : 0;
+    /* into a buffer of about the usual answer's size (json_dumps grows a
+     * buffer by doubling and then copies it) */
+    out->len = 0;
+    if ((out->body = malloc(REPLY_GUESS))) {
+        size_t n = json_dumpb(o, out->body, REPLY_GUESS, JSON_COMPACT);
+        if (n >= REPLY_GUESS) { /* longer: once more, knowing the size */
+            char *b = n + 1 > n ? realloc(out->body, n + 1) : NULL;
+            if (b && json_dumpb(o, b, n, JSON_COMPACT) == n) {
+                out->body = b;
+            } else {
+                free(b ? b : out->body);
+                out->body = NULL;
+            }
+        } else if (n == 0) {
+            free(out->body);
+            out->body = NULL;
+        }
+        if (out->body) {
+            out->body[n] = 0;
+            out->len = n;
+        }
+    }
     json_decref(o);
     if (!out->body) {
         out->status = 500;
@@ -563,192 +584,6 @@ static int run_search(struct worker *w, xs_search_opts *o, xs_hits **hits,
     return 0;
 }
 
-struct fval {
-    const char *v;      /* as written (the most frequent spelling) */
-    size_t vl;
-    const char *f;      /* folded: the filter's view of the value */
-    char *own_f;        /* f when it is ours to free */
-    size_t fl, n, own;
-};
-
-static int cmp_fval(const void *a, const void *b)
-{
-    const struct fval *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n < y->n ? 1 : -1;
-    return strcmp(x->f, y->f);
-}
-
-static int cmp_fval_year(const void *a, const void *b)
-{
-    return -strcmp(((const struct fval *)a)->f, ((const struct fval *)b)->f);
-}
-
-/* Facet k as API.md's array. Values that filter alike are counted alike:
- * spellings that fold to the same value (示範 / 示范) are one entry, and a
- * category counts the documents of its sub-categories too, since a
- * category filter matches every level below it. */
-static int cmp_fval_f(const void *a, const void *b)
-{
-    const struct fval *x = a, *y = b;
-    size_t n = x->fl < y->fl ? x->fl : y->fl;
-    int c = memcmp(x->f, y->f, n);
-    return c ? c : (x->fl > y->fl) - (x->fl < y->fl);
-}
-
-/* The folded form of a facet value, from the worker's cache when it has
- * been folded before (the same few hundred values come back on every
- * page): borrowed from the cache, valid until the next facet_array call
- * (which may clear it); with no cache, a malloc'd copy kept in *own. */
-static const char *fold_facet(struct worker *w, const char *v, size_t vl,
-                              size_t *fl, char **own)
-{
-    json_t *c;
-    char *f;
-    *own = NULL;
-    if (!w->folded || strlen(v) != vl)
-        return *own = fold_str(v, vl, fl);
-    if ((c = json_object_get(w->folded, v))) {
-        *fl = json_string_length(c);
-        return json_string_value(c);
-    }
-    if (!(f = fold_str(v, vl, fl)))
-        return NULL;
-    c = json_stringn_nocheck(f, *fl);
-    if (!c || json_object_set_new(w->folded, v, c) < 0)
-        return *own = f;
-    free(f);
-    return json_string_value(c);
-}
-
-/* Length of the unit list separator at s (; ； 、), else 0: a document
- * issued jointly (交通部;內政部) counts for each issuer, as the unit
- * filter matches each (the indexer's XU terms). */
-static size_t unit_sep(const char *s, size_t n)
-{
-    if (n >= 1 && *s == ';')
-        return 1;
-    if (n >= 3 && (!memcmp(s, "\xEF\xBC\x9B", 3) || !memcmp(s, "\xE3\x80\x81", 3)))
-        return 3;
-    return 0;
-}
-
-static json_t *facet_array(struct worker *w, const xs_hits *h, size_t k, int kind)
-{
-    json_t *a = json_array();
-    size_t j, m = 0, i, n = xs_hits_facet_count(h, k), t = 0, np = n;
-    struct fval *fv;
-    if (kind == 0) /* unit lists: room for each part */
-        for (j = 0; j < n; j++) {
-            size_t vl, p;
-            const char *v = xs_hits_facet_value(h, k, j, &vl);
-            for (p = 0; p < vl; p++)
-                np += unit_sep(v + p, vl - p) > 0;
-        }
-    if (!(fv = calloc(np + 1, sizeof *fv)))
-        return a;
-    if (w->folded && json_object_size(w->folded) >= FOLD_CACHE_MAX)
-        json_object_clear(w->folded); /* before any value is borrowed */
-    for (j = 0; j < n; j++) {
-        size_t vl, c = xs_hits_facet_freq(h, k, j), p = 0, q, sl;
-        const char *v = xs_hits_facet_value(h, k, j, &vl);
-        while (p <= vl) { /* the value, or each part of a unit list */
-            size_t fl;
-            char *own;
-            const char *f;
-            for (q = p, sl = 0; q < vl && !(kind == 0 && (sl = unit_sep(v + q, vl - q)));)
-                q++;
-            size_t b = p, e = q;
-            while (b < e && v[b] == ' ')
-                b++;
-            while (e > b && v[e - 1] == ' ')
-                e--;
-            if (e > b && t < np && (f = fold_facet(w, v + b, e - b, &fl, &own))) {
-                fv[t].v = v + b;
-                fv[t].vl = e - b;
-                fv[t].f = f;
-                fv[t].own_f = own;
-                fv[t].fl = fl;
-                fv[t].n = fv[t].own = c;
-                t++;
-            }
-            p = q + (sl ? sl : 1);
-        }
-    }
-    /* one entry per folded value (its most frequent spelling): sorted by
-     * the folded value, equal ones are neighbours */
-    qsort(fv, t, sizeof *fv, cmp_fval_f);
-    for (j = 0; j < t; j++) {
-        if (m && fv[m - 1].fl == fv[j].fl && !memcmp(fv[m - 1].f, fv[j].f, fv[j].fl)) {
-            if (fv[j].own > fv[m - 1].own) {
-                fv[m - 1].v = fv[j].v;
-                fv[m - 1].vl = fv[j].vl;
-                fv[m - 1].own = fv[j].own;
-            }
-            fv[m - 1].n += fv[j].n;
-            free(fv[j].own_f);
-        } else {
-            fv[m++] = fv[j];
-        }
-    }
-    if (kind == 1) { /* category: add the sub-categories' documents */
-        size_t *base = malloc((m + 1) * sizeof *base);
-        for (i = 0; base && i < m; i++)
-            base[i] = fv[i].n;
-        /* the values starting with this one follow it in sorted order */
-        for (i = 0; base && i < m; i++)
-            for (j = i + 1; j < m && fv[j].fl > fv[i].fl &&
-                            !memcmp(fv[j].f, fv[i].f, fv[i].fl); j++)
-                if (strchr(">\\/", fv[j].f[fv[i].fl]))
-                    fv[i].n += base[j];
-        /* and those holding it as an inner level (行政>其他 for 其他): the
-         * filter matches every segment of a path too */
-        for (j = 0; base && j < m; j++) {
-            const char *f = fv[j].f;
-            size_t p, a0 = 0, fl = fv[j].fl, seen[8], ns = 0, s2;
-            for (p = 0; p <= fl; p++) {
-                struct fval key, *hit;
-                if (p < fl && (!f[p] || !strchr(">\\/", f[p])))
-                    continue;
-                key.f = f + a0;
-                key.fl = p - a0;
-                hit = a0 && p > a0 ? bsearch(&key, fv, m, sizeof *fv, cmp_fval_f) : NULL;
-                a0 = p + 1;
-                if (!hit || hit == fv + j)
-                    continue;
-                i = (size_t)(hit - fv);
-                if (fl > hit->fl && !memcmp(f, hit->f, hit->fl) &&
-                    strchr(">\\/", f[hit->fl]))
-                    continue; /* counted above, as its prefix */
-                for (s2 = 0; s2 < ns && seen[s2] != i; s2++)
-                    ;
-                if (s2 < ns)
-                    continue; /* the same name twice in one path */
-                if (ns < sizeof seen / sizeof seen[0])
-                    seen[ns++] = i;
-                hit->n += base[j];
-            }
-        }
-        free(base);
-    }
-    qsort(fv, m, sizeof *fv, kind == 2 ? cmp_fval_year : cmp_fval);
-    for (j = 0; j < m; j++) {
-        json_t *val;
-        if (json_array_size(a) < FACET_MAX) {
-            val = kind == 2 ? json_integer(atoi(fv[j].v)) : json_stringn(fv[j].v, fv[j].vl);
-            if (val) {
-                json_t *o = json_object();
-                json_object_set_new(o, "value", val);
-                json_object_set_new(o, "count", json_integer((json_int_t)fv[j].n));
-                json_array_append_new(a, o);
-            }
-        }
-        free(fv[j].own_f);
-    }
-    free(fv);
-    return a;
-}
-
 /* Run a search request; on success *res is the API.md answer. */
 static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
                      struct api_reply *out)
@@ -835,9 +670,12 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     }
     json_object_set_new(r, "hits", ha);
     fa = json_object();
-    json_object_set_new(fa, "category", facet_array(w, hits, 0, 1));
-    json_object_set_new(fa, "unit", facet_array(w, hits, 1, 0));
-    json_object_set_new(fa, "year", facet_array(w, hits, 2, 2));
+    json_object_set_new(fa, "category", facet_json(&w->fplan[0], hits, 0,
+                                                   FACET_CATEGORY, FACET_MAX));
+    json_object_set_new(fa, "unit", facet_json(&w->fplan[1], hits, 1, FACET_UNIT,
+                                               FACET_MAX));
+    json_object_set_new(fa, "year", facet_json(&w->fplan[2], hits, 2, FACET_YEAR,
+                                               FACET_MAX));
     json_object_set_new(r, "facets", fa);
     if (hq == &rlx) {
         json_object_set_new(r, "relaxed", json_true());

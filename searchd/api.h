@@ -11,6 +11,8 @@
 #include "common/err.h"
 #include "shim/xs.h"
 
+struct fplan;
+
 #define API_MAX_BODY ((size_t)1 << 20)  /* POST bodies (drafts)        */
 #define API_MAX_PAGE 100                /* results per page            */
 #define API_MAX_OFFSET 10000            /* deepest result reachable    */
@@ -26,7 +28,7 @@ struct worker {
     char stamp[256];        /* identity of the stubs at open */
     double last_check;
     unsigned long epoch;    /* index changes seen (api.c index_epoch) */
-    json_t *folded;         /* facet value -> its folded form (a cache) */
+    struct fplan *fplan[3]; /* the facets' plans (facets.h), kept per table */
 };
 
 int worker_init(struct worker *w, const char *const *dbs, size_t ndbs,

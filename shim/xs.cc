@@ -52,6 +52,7 @@ struct xs_writer {
  * match is then an array step, not a value-stream lookup per document
  * (ValueCountMatchSpy's cost over every match of a broad query). */
 struct xs_facet_table {
+    uint64_t id;                    /* unique to this table (xs_hits_facet_counts) */
     Xapian::valueno slot;
     Xapian::docid last;             /* db.get_lastdocid() when read */
     std::vector<uint32_t> idx;      /* docid -> index into vals, 0 none */
@@ -70,7 +71,7 @@ struct xs_reader {
     size_t doccount;
     unsigned long revision;
     bool rev_known; /* every shard reported a revision */
-    std::vector<std::unique_ptr<xs_facet_table>> ftabs; /* this revision's */
+    std::vector<std::shared_ptr<xs_facet_table>> ftabs; /* this revision's */
     /* tombstoned documents of this revision: docids of the whole (sorted),
      * and each shard's own by its UUID (what a posting source can tell) */
     std::shared_ptr<const std::vector<Xapian::docid>> dead;
@@ -95,10 +96,17 @@ struct xs_facet_entry {
     size_t freq;
 };
 
+struct xs_facet_table;
+
+/* Facet k: counted through a table (tab[k] set, count[k] by value number),
+ * its sorted list made when first asked for; else (Xapian's spy) the list. */
 struct xs_hits {
     size_t total;
     std::vector<xs_hit> hits;
-    std::vector<std::vector<xs_facet_entry>> facets;
+    mutable std::vector<std::vector<xs_facet_entry>> facets;
+    std::vector<std::shared_ptr<const xs_facet_table>> tab;
+    std::vector<std::vector<unsigned>> count;
+    mutable std::vector<bool> listed;
 };
 
 /* A stemmer and a memo of its recent answers: English text repeats its
@@ -1557,7 +1565,9 @@ static xs_facet_table *xs_facet_table_get(xs_reader *r,
     for (auto &t : r->ftabs)
         if (t->slot == slot)
             return t.get();
-    std::unique_ptr<xs_facet_table> t(new xs_facet_table);
+    static std::atomic<uint64_t> ids{0};
+    std::shared_ptr<xs_facet_table> t(new xs_facet_table);
+    t->id = ++ids;
     t->slot = slot;
     t->last = last;
     t->idx.assign(static_cast<size_t>(last) + 1, 0);
@@ -1583,7 +1593,7 @@ class XsTableSpy : public Xapian::MatchSpy {
     const xs_facet_table &t_;
 
   public:
-    std::vector<Xapian::doccount> counts;
+    std::vector<unsigned> counts;
     explicit XsTableSpy(const xs_facet_table &t)
         : t_(t), counts(t.vals.size(), 0) {}
     void operator()(const Xapian::Document &doc, double) override
@@ -1597,12 +1607,6 @@ class XsTableSpy : public Xapian::MatchSpy {
         for (Xapian::docid d : ids)
             if (d < t_.idx.size())
                 counts[t_.idx[d]]++;
-    }
-    void collect(std::vector<xs_facet_entry> &f) const
-    {
-        for (size_t i = 1; i < counts.size(); i++)
-            if (counts[i])
-                f.push_back(xs_facet_entry{t_.vals[i], counts[i]});
     }
 };
 
@@ -2013,8 +2017,14 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         else if (o->sort == XS_SORT_RELEVANCE_THEN_VALUE)
             enq.set_sort_by_relevance_then_value(o->sort_slot, true);
         bool tables = r->db.size() == 1;
+        std::vector<std::shared_ptr<const xs_facet_table>> tab(o->nfacets);
         for (size_t k = 0; k < o->nfacets; k++) /* tables first: see get */
             tables = xs_facet_table_get(r, o->facet_slots[k]) && tables;
+        for (size_t k = 0; k < o->nfacets; k++)
+            if (xs_facet_table_get(r, o->facet_slots[k]))
+                for (auto &ft : r->ftabs)
+                    if (ft->slot == o->facet_slots[k])
+                        tab[k] = ft;
         /* counted from the posting lists when the query allows (one local
          * database, every facet slot with its table) */
         xs_ids ids;
@@ -2091,20 +2101,18 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             }
         }
         h->facets.resize(o->nfacets);
+        h->tab.resize(o->nfacets);
+        h->count.resize(o->nfacets);
+        h->listed.assign(o->nfacets, false);
         for (size_t k = 0; k < o->nfacets; k++) {
-            std::vector<xs_facet_entry> &f = h->facets[k];
-            if (tspies[k])
-                tspies[k]->collect(f);
-            else
-                for (Xapian::TermIterator t = spies[k]->values_begin();
-                     t != spies[k]->values_end(); ++t)
-                    f.push_back(xs_facet_entry{*t, t.get_termfreq()});
-            std::sort(f.begin(), f.end(),
-                      [](const xs_facet_entry &a, const xs_facet_entry &b) {
-                          if (a.freq != b.freq)
-                              return a.freq > b.freq;
-                          return a.value < b.value;
-                      });
+            if (tspies[k]) {
+                h->tab[k] = tab[k];
+                h->count[k].swap(tspies[k]->counts);
+                continue;
+            }
+            for (Xapian::TermIterator t = spies[k]->values_begin();
+                 t != spies[k]->values_end(); ++t)
+                h->facets[k].push_back(xs_facet_entry{*t, t.get_termfreq()});
         }
         *out = h;
         return xs_ok(err);
@@ -2161,15 +2169,75 @@ extern "C" const char *xs_hits_value(const xs_hits *h, size_t i,
     return v.c_str();
 }
 
+/* Facet k's list, most frequent first: made from the table's counts when
+ * first asked for. */
+static const std::vector<xs_facet_entry> *xs_facet_list(const xs_hits *h,
+                                                        size_t k)
+{
+    if (!h || k >= h->facets.size())
+        return nullptr;
+    std::vector<xs_facet_entry> &f = h->facets[k];
+    if (!h->listed[k]) {
+        h->listed[k] = true;
+        if (h->tab[k])
+            for (size_t i = 1; i < h->count[k].size(); i++)
+                if (h->count[k][i])
+                    f.push_back(xs_facet_entry{h->tab[k]->vals[i], h->count[k][i]});
+        std::sort(f.begin(), f.end(),
+                  [](const xs_facet_entry &a, const xs_facet_entry &b) {
+                      if (a.freq != b.freq)
+                          return a.freq > b.freq;
+                      return a.value < b.value;
+                  });
+    }
+    return &f;
+}
+
 extern "C" size_t xs_hits_facet_count(const xs_hits *h, size_t k) noexcept
 {
-    return h && k < h->facets.size() ? h->facets[k].size() : 0;
+    try {
+        const std::vector<xs_facet_entry> *f = xs_facet_list(h, k);
+        return f ? f->size() : 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" const unsigned *xs_hits_facet_counts(const xs_hits *h, size_t k,
+                                                size_t *n,
+                                                uint64_t *table) noexcept
+{
+    if (n)
+        *n = 0;
+    if (table)
+        *table = 0;
+    if (!h || k >= h->tab.size() || !h->tab[k] || h->count[k].empty())
+        return nullptr;
+    if (n)
+        *n = h->count[k].size();
+    if (table)
+        *table = h->tab[k]->id;
+    return h->count[k].data();
+}
+
+extern "C" const char *xs_hits_facet_number_value(const xs_hits *h, size_t k,
+                                                  size_t i, size_t *len) noexcept
+{
+    if (!h || k >= h->tab.size() || !h->tab[k] || i >= h->tab[k]->vals.size()) {
+        if (len)
+            *len = 0;
+        return "";
+    }
+    const std::string &v = h->tab[k]->vals[i];
+    if (len)
+        *len = v.size();
+    return v.c_str();
 }
 
 extern "C" const char *xs_hits_facet_value(const xs_hits *h, size_t k,
                                            size_t j, size_t *len) noexcept
 {
-    if (!h || k >= h->facets.size() || j >= h->facets[k].size()) {
+    if (!h || k >= h->facets.size() || j >= xs_hits_facet_count(h, k)) {
         if (len)
             *len = 0;
         return "";
@@ -2183,7 +2251,7 @@ extern "C" const char *xs_hits_facet_value(const xs_hits *h, size_t k,
 extern "C" size_t xs_hits_facet_freq(const xs_hits *h, size_t k,
                                      size_t j) noexcept
 {
-    if (!h || k >= h->facets.size() || j >= h->facets[k].size())
+    if (!h || k >= h->facets.size() || j >= xs_hits_facet_count(h, k))
         return 0;
     return h->facets[k][j].freq;
 }

@@ -63,14 +63,19 @@
  *                        docdata table, and a writer adding to one keeps
  *                        it there; readers take either
  *   document data
- *     zlib (deflate, zlib header) of: a fields line, a newline, then the
- *     extracted text as it is (UTF-8). The fields line is 0x1E followed by
- *     id, title, unit, category, date, year, docno, lang, url, path joined
- *     by 0x1F ("" = null; a separator or line break inside a value was
- *     written as a space): a result page splits it, no JSON parse. Indexes
- *     written before it have a JSON object there ({"id","title",...}); the
- *     readers take both (indexer/docbuild.h: docdata_open). A result page
- *     inflates only the text's first 2 KB unless its snippet lies further
+ *     A fields line, a newline, the extracted text's first DD_HEAD (2,048)
+ *     bytes as they are (whole UTF-8 characters), then zlib (deflate, zlib
+ *     header) of the rest of the text; nothing after the head when the
+ *     text fits in it. The fields line is 0x1E followed by id, title,
+ *     unit, category, date, year, docno, lang, url, path and the head's
+ *     length in bytes (decimal), joined by 0x1F ("" = null; a separator or
+ *     line break inside a value was written as a space): a result page
+ *     splits it, no JSON parse, and most snippets lie in the head, read
+ *     without inflating anything (indexer/docbuild.c: docdata_pack). Older
+ *     indexes hold zlib of the fields line (without the head's length, or
+ *     a JSON object {"id","title",...} before that) and the whole text;
+ *     the readers take every form (indexer/docbuild.h: docdata_open),
+ *     inflating only as far as the snippet needs
  *   tables
  *     A --full run writes no termlist table (shards opened XS_NOTERMLIST,
  *     merged by xs_compact with XS_COMPACT_NO_TERMLIST): 64 of 277 MB on
@@ -108,6 +113,7 @@
 #ifndef XS_H
 #define XS_H
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -383,6 +389,16 @@ size_t xs_hits_facet_count(const xs_hits *h, size_t k) XS_NOEXCEPT;
 const char *xs_hits_facet_value(const xs_hits *h, size_t k, size_t j,
                                 size_t *len) XS_NOEXCEPT;
 size_t xs_hits_facet_freq(const xs_hits *h, size_t k, size_t j) XS_NOEXCEPT;
+/* The same counts by value number, when facet k was counted through the
+ * slot's table (one local database): *n numbers, counts[i] the matches
+ * with value i (xs_hits_facet_number_value; number 0 = no value, "").
+ * *table names the numbering: a later search answering the same *table
+ * numbers the same values alike, so what is made of them can be kept.
+ * NULL (*n 0) when the facet has no table: use the list above. */
+const unsigned *xs_hits_facet_counts(const xs_hits *h, size_t k, size_t *n,
+                                     uint64_t *table) XS_NOEXCEPT;
+const char *xs_hits_facet_number_value(const xs_hits *h, size_t k, size_t i,
+                                       size_t *len) XS_NOEXCEPT;
 
 /* The document holding boolean term idterm: its data (malloc'd copy) and
  * values 0..XS_NSLOTS-1 (malloc'd array of malloc'd strings; free each and

@@ -154,6 +154,93 @@ static void test_pieces(void)
     free(text);
 }
 
+/* The stored data the indexer writes now (docdata_pack): fields and the
+ * text's head as they are, the rest deflated; read as the older form is. */
+static void test_packed(void)
+{
+    char *text = long_text(2000, "结尾ZEBRA"), *z;
+    const char *f[DD_NFIELDS] = {"a/b.html", "标题", NULL, "行政>法务", NULL,
+                                 "2019", NULL, "zh-Hans", NULL, "a/b.html"};
+    size_t zl, tl = strlen(text), head;
+    struct docdata d;
+
+    z = docdata_pack(f, text, tl, &zl);
+    CHECK(z != NULL && zl < tl / 4); /* the rest is deflated */
+    if (!z)
+        return;
+    CHECK_INTEQ(z[0], DD_RECORD);
+    /* a first piece within the head: nothing to inflate */
+    CHECK_INTEQ(docdata_open(&d, z, zl, 1001), 0);
+    CHECK(d.fl[DD_TITLE] == 6 && !memcmp(d.f[DD_TITLE], "标题", 6));
+    CHECK(d.fl[DD_PATH] == 8 && !memcmp(d.f[DD_PATH], "a/b.html", 8));
+    CHECK_INTEQ(d.fl[DD_UNIT], 0);
+    CHECK_INTEQ(d.complete, 0);
+    CHECK(d.zs != NULL); /* the rest is there, not read */
+    head = d.textlen;
+    CHECK(head > DD_HEAD - 4 && head <= DD_HEAD); /* whole characters */
+    CHECK(whole_utf8(d.text, d.textlen));
+    CHECK(memcmp(d.text, text, d.textlen) == 0);
+    CHECK_INTEQ(docdata_more(&d, 5000), 0);
+    CHECK(d.textlen >= 4990 && d.textlen < 5300);
+    CHECK(whole_utf8(d.text, d.textlen) && memcmp(d.text, text, d.textlen) == 0);
+    CHECK_INTEQ(docdata_more(&d, SIZE_MAX), 0);
+    CHECK_INTEQ(d.complete, 1);
+    CHECK_INTEQ(d.textlen, tl);
+    CHECK(memcmp(d.text, text, tl) == 0);
+    docdata_close(&d);
+    /* a first piece past the head inflates up to it, fields intact */
+    CHECK_INTEQ(docdata_open(&d, z, zl, 9000), 0);
+    CHECK(d.textlen > 8000 && memcmp(d.text, text, d.textlen) == 0);
+    CHECK(d.fl[DD_CATEGORY] == 13 && !memcmp(d.f[DD_CATEGORY], "行政>法务", 13));
+    docdata_close(&d);
+    {   /* the whole at once, as /api/doc and /api/similar read it */
+        char *buf;
+        const char *t;
+        size_t n;
+        json_t *o = docdata_load(z, zl, &buf, &t, &n);
+        CHECK(o != NULL);
+        CHECK_INTEQ(n, tl);
+        CHECK(t && memcmp(t, text, tl) == 0);
+        CHECK_INTEQ(json_integer_value(json_object_get(o, "year")), 2019);
+        CHECK(json_is_null(json_object_get(o, "unit")));
+        json_decref(o);
+        free(buf);
+    }
+    /* truncated in the rest, in the head, in the fields: errors */
+    CHECK_INTEQ(docdata_open(&d, z, zl - 10, SIZE_MAX), -1);
+    CHECK_INTEQ(docdata_open(&d, z, 300, 100), -1);
+    CHECK_INTEQ(docdata_open(&d, z, 12, 100), -1);
+    free(z);
+    /* a short text is all head: complete at once, no zlib at all */
+    z = docdata_pack(f, "短文", 6, &zl);
+    CHECK_INTEQ(docdata_open(&d, z, zl, 4096), 0);
+    CHECK_INTEQ(d.complete, 1);
+    CHECK_STREQ(d.text, "短文");
+    CHECK(d.zs == NULL);
+    docdata_close(&d);
+    free(z);
+    /* an empty text */
+    z = docdata_pack(f, "", 0, &zl);
+    CHECK_INTEQ(docdata_open(&d, z, zl, 4096), 0);
+    CHECK_INTEQ(d.complete, 1);
+    CHECK_INTEQ(d.textlen, 0);
+    docdata_close(&d);
+    free(z);
+    /* a head length that is not one */
+    {
+        static const char bad1[] = "\x1e" "a\x1f" "t\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "p\x1f" "99\nab";
+        static const char bad2[] = "\x1e" "a\x1f" "t\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "p\x1f" "x\nab";
+        static const char good[] = "\x1e" "a\x1f" "t\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "p\x1f" "2\nab";
+        CHECK_INTEQ(docdata_open(&d, bad1, sizeof bad1 - 1, 4096), -1);
+        CHECK_INTEQ(docdata_open(&d, bad2, sizeof bad2 - 1, 4096), -1);
+        CHECK_INTEQ(docdata_open(&d, good, sizeof good - 1, 4096), 0);
+        CHECK_STREQ(d.text, "ab");
+        CHECK(d.fl[DD_PATH] == 1 && d.f[DD_PATH][0] == 'p');
+        docdata_close(&d);
+    }
+    free(text);
+}
+
 static void test_snip_prefix(void)
 {
     struct qp p;
@@ -359,6 +446,7 @@ int main(void)
      * strings of their own (信息公开 -> 信息, 公开, 信息公开) */
     CHECK_INTEQ(ana_global_init(&e), 0);
     test_pieces();
+    test_packed();
     test_snip_prefix();
     return check_done();
 }
