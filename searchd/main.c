@@ -29,7 +29,7 @@ static void usage(FILE *f)
 "                     any free port)\n"
 "  --port-file FILE   write the port listened on to FILE once ready\n"
 "  --threads N        worker threads, each with its own index handle\n"
-"                     (default 4)\n"
+"                     (default: one per CPU, at least 2)\n"
 "  --max-conn N       concurrent connections (default 512)\n"
 "  --access-log FILE  one line per request; '-' = stderr (default), 'off'\n"
 "  --cache-mb N       answers to repeated searches kept, in MB (default 64;\n"
@@ -86,7 +86,14 @@ int main(int argc, char **argv)
     sigset_t ss;
 
     memset(&cf, 0, sizeof cf);
-    cf.threads = 4;
+    /* one per CPU: on the bench's mixed searches at 8 connections the 99th
+     * percentile is a third lower than with twice as many threads sharing
+     * the CPUs, for as many answers a second; at least 2, so that one long
+     * request leaves another thread to answer */
+    {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        cf.threads = ncpu < 2 ? 2 : ncpu > 64 ? 64 : (int)ncpu;
+    }
     cf.max_conn = 512;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
