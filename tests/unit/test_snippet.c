@@ -57,6 +57,21 @@ static int whole_utf8(const char *s, size_t n)
     return 1;
 }
 
+/* docdata_load of stored data z: the whole text (tl bytes, as text) and
+ * the fields object returned (json_decref it; NULL when unreadable). */
+static json_t *load_whole(const char *z, size_t zl, const char *text, size_t tl)
+{
+    char *buf = NULL;
+    const char *t = NULL;
+    size_t n = 0;
+    json_t *f = docdata_load(z, zl, &buf, &t, &n);
+    CHECK(f != NULL);
+    CHECK_INTEQ(n, tl);
+    CHECK(t && memcmp(t, text, tl) == 0);
+    free(buf);
+    return f;
+}
+
 static void test_pieces(void)
 {
     char *text = long_text(2000, "结尾ZEBRA"); /* about 100 KB */
@@ -85,17 +100,7 @@ static void test_pieces(void)
     docdata_close(&d);
 
     /* the whole at once, as /api/doc reads it */
-    {
-        char *buf;
-        const char *t;
-        size_t n;
-        json_t *f = docdata_load(z, zl, &buf, &t, &n);
-        CHECK(f != NULL);
-        CHECK_INTEQ(n, tl);
-        CHECK(t && memcmp(t, text, tl) == 0);
-        json_decref(f);
-        free(buf);
-    }
+    json_decref(load_whole(z, zl, text, tl));
 
     /* a short document is complete at once */
     free(z);
@@ -194,17 +199,10 @@ static void test_packed(void)
     CHECK(d.fl[DD_CATEGORY] == 13 && !memcmp(d.f[DD_CATEGORY], "行政>法务", 13));
     docdata_close(&d);
     {   /* the whole at once, as /api/doc and /api/similar read it */
-        char *buf;
-        const char *t;
-        size_t n;
-        json_t *o = docdata_load(z, zl, &buf, &t, &n);
-        CHECK(o != NULL);
-        CHECK_INTEQ(n, tl);
-        CHECK(t && memcmp(t, text, tl) == 0);
+        json_t *o = load_whole(z, zl, text, tl);
         CHECK_INTEQ(json_integer_value(json_object_get(o, "year")), 2019);
         CHECK(json_is_null(json_object_get(o, "unit")));
         json_decref(o);
-        free(buf);
     }
     /* truncated in the rest, in the head, in the fields: errors */
     CHECK_INTEQ(docdata_open(&d, z, zl - 10, SIZE_MAX), -1);
