@@ -385,9 +385,11 @@ size_t ana_join_han(uint32_t *cps, uint32_t *st, uint32_t *en, size_t n)
                 continue;
             }
         }
-        cps[o] = cps[k];
-        st[o] = st[k];
-        en[o] = en[k];
+        if (o != k) { /* nothing dropped yet: nothing to move */
+            cps[o] = cps[k];
+            st[o] = st[k];
+            en[o] = en[k];
+        }
         o++;
     }
     return o;

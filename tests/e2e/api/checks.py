@@ -603,6 +603,23 @@ def t_facets():
                     bad.append((x["value"], x["count"], t, exp))
             check("facets: q=%r each %s count == filtered total == hits it covers" % (q, field),
                   fc[field] and not bad, bad[:3])
+        # year ranges, one or two hits a page: ranked while Xapian may stop
+        # early (shim/xs.cc: no skipping under a value range, which crashed
+        # Xapian 1.4.22 on some indexes)
+        bad = []
+        for lo, hi in [(2000, 2010), (2010, 2020), (2015, 2025), (2022, 2022)]:
+            exp = sum(1 for i in full if lo <= (DOC.get(i, {}).get("year") or 0) <= hi)
+            for size in (1, 2):
+                st2, o2 = search({"q": q, "size": size, "year": "%d-%d" % (lo, hi)})
+                if st2 == 200 and o2.get("relaxed"): # none holds every word
+                    ok_ = exp == 0
+                else:
+                    ok_ = (st2 == 200 and o2.get("total") == exp and
+                           len(o2.get("hits", [])) == min(size, exp))
+                if not ok_:
+                    bad.append((lo, hi, size, st2, o2.get("total"), exp))
+        check("facets: q=%r year ranges, 1-2 hits a page: totals as the documents say" % q,
+              not bad, bad[:3])
 
 
 def t_sort_paging():
