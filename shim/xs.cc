@@ -1317,7 +1317,7 @@ static bool xs_has_op(const xs_query *q, int op, int depth)
 {
     if (!q || depth > XS_MAX_DEPTH)
         return false;
-    if (q->op == op)
+    if (xs_enum_int(q->op) == op)
         return true;
     for (size_t i = 0; q->kids && i < q->nkids; i++)
         if (xs_has_op(q->kids[i], op, depth + 1))
@@ -1340,7 +1340,7 @@ static xs_rc xs_build_split(const xs_query *q, int depth, double mul,
 {
     if (!q || depth > XS_MAX_DEPTH || !q->kids || q->nkids == 0)
         goto plain;
-    switch (q->op) {
+    switch (xs_enum_int(q->op)) {
     case XS_Q_AND: {
         std::vector<Xapian::Query> kids(q->nkids);
         for (size_t i = 0; i < q->nkids; i++) {
@@ -1451,7 +1451,7 @@ static bool xs_count_and(const Xapian::Database &db,
     for (size_t i = 0; i < n; i++) {
         const xs_query *k = kids[i];
         Xapian::doccount est = db.get_doccount();
-        if (k && k->op == XS_Q_TERM && k->term)
+        if (k && xs_enum_int(k->op) == XS_Q_TERM && k->term)
             est = db.get_termfreq(std::string(k->term, k->term_len));
         order.emplace_back(est, i);
     }
@@ -1461,7 +1461,7 @@ static bool xs_count_and(const Xapian::Database &db,
     xs_ids other;
     for (size_t j = 1; j < n && !out.empty(); j++) {
         const xs_query *k = kids[order[j].second];
-        if (k && k->op == XS_Q_TERM && k->term) {
+        if (k && xs_enum_int(k->op) == XS_Q_TERM && k->term) {
             xs_filter_term(db, std::string(k->term, k->term_len), out, true);
             continue;
         }
@@ -1481,7 +1481,7 @@ static bool xs_count(const Xapian::Database &db, const xs_query *q, int depth,
     out.clear();
     if (!q || depth > XS_MAX_DEPTH)
         return false;
-    switch (q->op) {
+    switch (xs_enum_int(q->op)) {
     case XS_Q_TERM:
         if (!q->term || q->term_len == 0)
             return false;
@@ -1519,7 +1519,7 @@ static bool xs_count(const Xapian::Database &db, const xs_query *q, int depth,
         xs_ids kid, rest;
         for (size_t i = 1; i < q->nkids && !out.empty(); i++) {
             const xs_query *k = q->kids[i];
-            if (k && k->op == XS_Q_TERM && k->term) {
+            if (k && xs_enum_int(k->op) == XS_Q_TERM && k->term) {
                 xs_filter_term(db, std::string(k->term, k->term_len), out, false);
                 continue;
             }
