@@ -2022,17 +2022,19 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             enq.set_sort_by_value_then_relevance(o->sort_slot, false);
         else if (o->sort == XS_SORT_RELEVANCE_THEN_VALUE)
             enq.set_sort_by_relevance_then_value(o->sort_slot, true);
-        bool tables = r->db.size() == 1;
+        /* the facet tables (each read now if not yet: see get), shared
+         * with the hits, which keep their values; counting from the posting
+         * lists needs one local database (its docids, its tombstones) */
+        bool tables = r->db.size() == 1 && !(r->remote.size() && r->remote[0]);
         std::vector<std::shared_ptr<const xs_facet_table>> tab(o->nfacets);
-        for (size_t k = 0; k < o->nfacets; k++) /* tables first: see get */
-            tables = xs_facet_table_get(r, o->facet_slots[k]) && tables;
-        for (size_t k = 0; k < o->nfacets; k++)
+        for (size_t k = 0; k < o->nfacets; k++) {
             if (xs_facet_table_get(r, o->facet_slots[k]))
                 for (auto &ft : r->ftabs)
                     if (ft->slot == o->facet_slots[k])
                         tab[k] = ft;
-        /* counted from the posting lists when the query allows (one local
-         * database, every facet slot with its table) */
+            tables = tables && tab[k];
+        }
+        /* counted from the posting lists when the query allows */
         xs_ids ids;
         bool counted = false;
         if (split && tables) {
@@ -2049,9 +2051,8 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             }
         }
         for (size_t k = 0; k < o->nfacets; k++) {
-            const xs_facet_table *t = xs_facet_table_get(r, o->facet_slots[k]);
-            if (t) {
-                tspies.emplace_back(new XsTableSpy(*t));
+            if (tab[k]) {
+                tspies.emplace_back(new XsTableSpy(*tab[k]));
                 spies.emplace_back(nullptr);
                 if (counted)
                     tspies.back()->count(ids);

@@ -507,6 +507,43 @@ int main(void)
         json_decref(ur);
     }
     {
+        /* two databases (here the same one twice) have no facet tables:
+         * the facets are made from Xapian's lists, search by search
+         * (searchd/facets.c), and must say what the tables say, twice */
+        const char *two[2] = {db, db};
+        struct worker w2;
+        static const char *const fq[] = {"商标法", "法", "条例"};
+        size_t k;
+        CHECK_INTEQ(worker_init(&w2, two, 2, &e), 0);
+        for (k = 0; k < sizeof fq / sizeof fq[0]; k++) {
+            json_t *a = search(&w, fq[k]), *b = search(&w2, fq[k]);
+            json_t *fa = json_object_get(a, "facets"), *fb = json_object_get(b, "facets");
+            const char *key;
+            json_t *arr;
+            int same = fa && fb && json_object_size(fa) == 3;
+            json_object_foreach(fa, key, arr) {
+                json_t *brr = json_object_get(fb, key), *x;
+                size_t i;
+                same = same && json_array_size(arr) > 0 &&
+                       json_array_size(arr) == json_array_size(brr);
+                json_array_foreach(arr, i, x) {
+                    json_t *y = json_array_get(brr, i);
+                    same = same && json_equal(json_object_get(x, "value"),
+                                              json_object_get(y, "value")) &&
+                           2 * json_integer_value(json_object_get(x, "count")) ==
+                               json_integer_value(json_object_get(y, "count"));
+                }
+            }
+            if (!same)
+                fprintf(stderr, "  facets of '%s': one database %s, two %s\n", fq[k],
+                        json_dumps(fa, JSON_COMPACT), json_dumps(fb, JSON_COMPACT));
+            CHECK(same);
+            json_decref(a);
+            json_decref(b);
+        }
+        worker_release(&w2);
+    }
+    {
         static const char *const pairs[][2] = {
             {"商标法", "商标法 -释义"}, {"商标法", "-释义 商标法"},
             {"title:商标法", "title:商标法 -释义"},
