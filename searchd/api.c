@@ -476,19 +476,19 @@ static json_t *field_json(const struct docdata *dd, int k)
     return v ? v : json_null();
 }
 
-/* The hit object of API.md from stored data. Its text is inflated a piece
- * at a time: the snippet nearly always lies in the first few KB. */
+/* The hit object of API.md from stored data. Its text is inflated as far
+ * as the snippet asks: most lie in the stored head (DD_HEAD), nearly all
+ * in the first few KB. */
 static json_t *hit_object(struct worker *w, const xs_hits *hits, size_t i,
                           const struct qry *q, int snippets)
 {
-    static const size_t pieces[] = {2 << 10, 8 << 10, 80 << 10, SIZE_MAX};
     struct docdata dd;
     json_t *h;
     char *th, *sh = NULL;
-    size_t k, dlen;
+    size_t k, dlen, want = 0;
     int hant;
     const char *data = xs_hits_data(hits, i, &dlen);
-    if (docdata_open(&dd, data, dlen, snippets ? pieces[0] : 4096) < 0)
+    if (docdata_open(&dd, data, dlen, snippets ? DD_HEAD : 4096) < 0)
         return NULL;
     h = json_object();
     json_object_set_new(h, "id", json_stringn(dd.f[DD_ID], dd.fl[DD_ID]));
@@ -507,13 +507,15 @@ static json_t *hit_object(struct worker *w, const xs_hits *hits, size_t i,
     /* Traditional text: the query's (folded) strings are seldom met as
      * written, so look through folding before reading further */
     hant = dd.fl[DD_LANG] == 7 && !memcmp(dd.f[DD_LANG], "zh-Hant", 7);
-    for (k = 0; snippets && k < sizeof pieces / sizeof pieces[0]; k++) {
-        int more = 0;
-        if (k && docdata_more(&dd, pieces[k]) < 0)
+    /* each call asks for more than it had (snip_best), so this ends; the
+     * bound is a second guard */
+    for (k = 0; snippets && k < 16; k++) {
+        if (want && docdata_more(&dd, want) < 0)
             break;
-        sh = snip_best(dd.text, dd.textlen, dd.complete ? dd.textlen : SIZE_MAX,
-                       hant, q, w->qp.ana.stem, SNIP_WIDTH, &more);
-        if (!more || dd.complete)
+        sh = snip_best(dd.text, dd.textlen,
+                       dd.complete || k == 15 ? dd.textlen : SIZE_MAX, hant, q,
+                       w->qp.ana.stem, SNIP_WIDTH, &want);
+        if (!want || dd.complete)
             break;
     }
     if (snippets)

@@ -33,6 +33,11 @@ struct fplan {
     /* a search's scratch, one of each per entry */
     size_t *direct, *total, *bestc;
     uint32_t *bestv, *bestp, *present;
+    /* a kept plan's answer objects, one per part as shown ({"value": its
+     * spelling, "count": set per search}), made when first shown: a
+     * search sets the counts and appends them instead of making some 90
+     * objects, and freeing them after */
+    json_t **obj, **cnt;
 };
 
 void fplan_free(struct fplan *p)
@@ -42,6 +47,10 @@ void fplan_free(struct fplan *p)
         return;
     for (i = 0; p->ent && i < p->nent; i++)
         free(p->ent[i].f);
+    for (i = 0; p->obj && i < p->npart; i++)
+        json_decref(p->obj[i]);
+    free(p->obj);
+    free(p->cnt);
     free(p->ent);
     free(p->vpart);
     free(p->part);
@@ -292,13 +301,21 @@ static json_t *fplan_apply(struct fplan *p, const unsigned *counts, size_t n,
     sorting = p;
     qsort(p->present, np, sizeof *p->present, cmp_present);
     for (j = 0; j < np && j < max; j++) {
-        uint32_t e = p->present[j];
+        uint32_t e = p->present[j], b = p->bestp[e];
         size_t vl;
-        const char *v = listed ? xs_hits_facet_value(h, k, p->bestv[e] - 1, &vl)
-                               : xs_hits_facet_number_value(h, k, p->bestv[e], &vl);
-        const struct fpart *pt = &p->part[p->bestp[e]];
-        json_t *o = json_object(), *val;
-        if (!o)
+        const char *v;
+        const struct fpart *pt = &p->part[b];
+        json_t *o = p->obj ? p->obj[b] : NULL, *val, *cnt;
+        /* kept, and no answer still holds it (answers live for their
+         * request only; the check keeps this true if one ever does not) */
+        if (o && o->refcount == 1) {
+            json_integer_set(p->cnt[b], (json_int_t)p->total[e]);
+            json_array_append(a, o);
+            continue;
+        }
+        v = listed ? xs_hits_facet_value(h, k, p->bestv[e] - 1, &vl)
+                   : xs_hits_facet_number_value(h, k, p->bestv[e], &vl);
+        if (!(o = json_object()))
             break;
         v += pt->off;
         if (p->kind == FACET_YEAR) {
@@ -310,9 +327,16 @@ static json_t *fplan_apply(struct fplan *p, const unsigned *counts, size_t n,
         } else {
             val = json_stringn(v, pt->len);
         }
+        cnt = json_integer((json_int_t)p->total[e]);
         json_object_set_new(o, "value", val ? val : json_null());
-        json_object_set_new(o, "count", json_integer((json_int_t)p->total[e]));
-        json_array_append_new(a, o);
+        json_object_set_new(o, "count", cnt ? cnt : json_null());
+        if (p->obj && !p->obj[b] && val && cnt) { /* kept from now on */
+            p->obj[b] = o;
+            p->cnt[b] = cnt;
+            json_array_append(a, o);
+        } else {
+            json_array_append_new(a, o);
+        }
     }
     return a;
 }
@@ -350,6 +374,14 @@ json_t *facet_json(struct fplan **plan, const xs_hits *h, size_t k,
             if (!(p = plan_for(h, k, n, 0, kind)))
                 return NULL;
             p->table = table;
+            /* none kept when these fail: made per search then */
+            p->obj = calloc(p->npart + 1, sizeof *p->obj);
+            p->cnt = calloc(p->npart + 1, sizeof *p->cnt);
+            if (!p->obj || !p->cnt) {
+                free(p->obj);
+                free(p->cnt);
+                p->obj = p->cnt = NULL;
+            }
             fplan_free(*plan);
             *plan = p;
         }

@@ -15,6 +15,9 @@
 #include <strings.h>
 
 #define SNIP_SCAN_MAX ((size_t)4 << 20) /* bytes of a huge text searched */
+/* Read on by doubling, searching what is read as written (cheap), up to
+ * this much; beyond it, or in the whole text, folding looks too. */
+#define SNIP_SCAN_READ ((size_t)64 << 10)
 
 struct span {
     size_t a, b; /* [a, b) in folded code points */
@@ -294,8 +297,24 @@ static size_t first_folded(const char *text, size_t len, const struct qry *q,
     return at;
 }
 
+/* How much to ask for when nothing was met in a prefix of len bytes: twice
+ * as much (four times when the text must be folded to be searched, which
+ * costs more than reading), the whole beyond SNIP_SCAN_READ. */
+static size_t read_on(size_t len, int fold)
+{
+    size_t want = len < 2048 ? 4096 : len * (fold ? 4 : 2);
+    return want > SNIP_SCAN_READ ? SIZE_MAX : want;
+}
+
+/* A prefix of len bytes falls short of want by more than the whole
+ * character a piece read may end before. */
+static int short_of(size_t len, size_t want)
+{
+    return len + 4 <= want;
+}
+
 char *snip_best(const char *text, size_t len, size_t full, int fold,
-                const struct qry *q, void *stem, size_t width, int *more)
+                const struct qry *q, void *stem, size_t width, size_t *more)
 {
     static const size_t steps[] = {2 << 10, 10 << 10, 64 << 10};
     int found = 0, marks = q && q->nhl; /* anything to look for */
@@ -330,7 +349,7 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
             }
         }
         if (heading == (size_t)-1 && len < full) {
-            *more = 1; /* read on for it */
+            *more = read_on(len, 0); /* read on for it */
             return NULL;
         }
         at_ph = heading != (size_t)-1 ? heading : mention;
@@ -362,14 +381,14 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
     }
     if (at_ph != (size_t)-1) {
         at = at_ph;
-    } else if (phrase && len < full && len < 8192) {
-        *more = 1; /* a phrase's words apart: is the phrase a little on? */
+    } else if (phrase && len < full && short_of(len, 8192)) {
+        *more = 8192; /* a phrase's words apart: is the phrase a little on? */
         return NULL;
     }
     if (at == (size_t)-1 && fold && marks && len < full && len <= 16384)
         at = first_folded(text, len, q, stem); /* before reading more */
     if (at != (size_t)-1 && len < full && at + 800 > len) {
-        *more = 1; /* found near the prefix's end: the passage must fit */
+        *more = at + 1024; /* found near the prefix's end: the passage must fit */
         return NULL;
     }
     if (at != (size_t)-1 && full > 2048) {
@@ -382,6 +401,20 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
             return r;
         free(r);
     }
+    /* nothing met as written: read on, the reading costing less than
+     * folding; once (the first piece after the head) the start is looked
+     * at through folding too, for a word a line end or a case breaks */
+    if (marks && len < full && read_on(len, fold) != SIZE_MAX) {
+        if (!short_of(len, 4096) && short_of(len, 8192) && full > 2048) {
+            char *r = snip_window(text, utf8_align(text, 2048), full, 0, q, stem,
+                                  width, &found);
+            if (found || !r)
+                return r;
+            free(r);
+        }
+        *more = read_on(len, fold);
+        return NULL;
+    }
     /* else: look at the start first, the whole text (up to SNIP_SCAN_MAX)
      * only when the start has no match */
     for (k = 0; marks && k < sizeof steps / sizeof steps[0]; k++) {
@@ -389,18 +422,18 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
         char *r;
         if (full <= first)
             break;
-        if (len < first) { /* only a prefix is here */
-            *more = 1;
+        if (short_of(len, first)) { /* only a prefix is here */
+            *more = first;
             return NULL;
         }
-        first = utf8_align(text, first);
+        first = utf8_align(text, first < len ? first : len);
         r = snip_window(text, first, full, 0, q, stem, width, &found);
         if (found || !r)
             return r;
         free(r);
     }
     if (len < full && (marks || len < width * 4)) {
-        *more = 1;
+        *more = SIZE_MAX;
         return NULL;
     }
     return snip_window(text, len, full, 0, q, stem, width, &found);

@@ -13,10 +13,11 @@ char *snip_title(const char *text, size_t len, const struct qry *q, void *stem);
  * matches, starting at a sentence when one starts shortly before; "…"
  * where cut. The text's start when nothing matches. malloc'd.
  * text may be the first len bytes of a text of full bytes (full: SIZE_MAX
- * when not known); when the answer needs more than that prefix, *more is
- * set and NULL returned: call again with the whole text. fold: the text is
- * likely to differ from the query as written (another script or case), so
- * a prefix is searched through folding before more is asked for. */
+ * when not known); when the answer needs more than that prefix, NULL is
+ * returned and *more says how many bytes of the text to call again with
+ * (SIZE_MAX: the whole), always more than len; else *more is 0. fold: the
+ * text is likely to differ from the query as written (another script or
+ * case), so a prefix is searched through folding before more is asked for. */
 char *snip_best(const char *text, size_t len, size_t full, int fold,
-                const struct qry *q, void *stem, size_t width, int *more);
+                const struct qry *q, void *stem, size_t width, size_t *more);
 #endif

@@ -509,7 +509,9 @@ int main(void)
     {
         /* two databases (here the same one twice) have no facet tables:
          * the facets are made from Xapian's lists, search by search
-         * (searchd/facets.c), and must say what the tables say, twice */
+         * (searchd/facets.c), and must say what the tables say, twice.
+         * w has answered many searches before: its kept facet objects,
+         * reused with their counts set anew, must not show old counts */
         const char *two[2] = {db, db};
         struct worker w2;
         static const char *const fq[] = {"商标法", "法", "条例"};
