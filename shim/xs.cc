@@ -1131,21 +1131,25 @@ extern "C" xs_rc xs_reader_collfreq(xs_reader *r, const char *term,
 
 /* ---- search --------------------------------------------------------- */
 
-/* factor * min(1, n / the slot's number), or its square (steep): how much
- * of a document's title (its length in the slot) a query of n positions
- * covers. */
+/* How a title fit weighs the share of the title a query covers. */
+enum xs_fit { XS_FIT_SHARE, XS_FIT_SQUARE, XS_FIT_BOTH /* share + square */ };
+
+/* factor * min(1, n / the slot's number), or its square, or both summed
+ * (one source where a query has the two over the same terms: xs_build_opt):
+ * how much of a document's title (its length in the slot) a query of n
+ * positions covers. */
 class XsTitleFit : public Xapian::ValuePostingSource {
     unsigned n_;
     double f_;
-    bool steep_;
+    xs_fit mode_;
 
   public:
-    XsTitleFit(Xapian::valueno slot, unsigned n, double f, bool steep)
-        : Xapian::ValuePostingSource(slot), n_(n), f_(f), steep_(steep) {}
+    XsTitleFit(Xapian::valueno slot, unsigned n, double f, xs_fit mode)
+        : Xapian::ValuePostingSource(slot), n_(n), f_(f), mode_(mode) {}
     void init(const Xapian::Database &db) override
     {
         Xapian::ValuePostingSource::init(db);
-        set_maxweight(f_);
+        set_maxweight(mode_ == XS_FIT_BOTH ? f_ + f_ : f_);
     }
     double get_weight() const override
     {
@@ -1153,13 +1157,20 @@ class XsTitleFit : public Xapian::ValuePostingSource {
         if (len == 0)
             return 0.0;
         if (len <= n_)
-            return f_;
+            return mode_ == XS_FIT_BOTH ? f_ + f_ : f_;
         double share = n_ / static_cast<double>(len);
-        return f_ * (steep_ ? share * share : share);
+        switch (mode_) {
+        case XS_FIT_SQUARE:
+            return f_ * (share * share);
+        case XS_FIT_BOTH: /* as the two sources' weights would add up */
+            return f_ * share + f_ * (share * share);
+        default:
+            return f_ * share;
+        }
     }
     XsTitleFit *clone() const override
     {
-        return new XsTitleFit(get_slot(), n_, f_, steep_);
+        return new XsTitleFit(get_slot(), n_, f_, mode_);
     }
     std::string name() const override { return "XsTitleFit"; }
 };
@@ -1262,7 +1273,8 @@ static xs_rc xs_build(const xs_query *q, int depth, Xapian::Query &out,
         break;
     case XS_Q_TITLEFIT: {
         Xapian::Query fit((new XsTitleFit(q->slot, q->window, q->factor,
-                                          q->wqf == 2))
+                                          q->wqf == 2 ? XS_FIT_SQUARE
+                                                      : XS_FIT_SHARE))
                               ->release());
         out = Xapian::Query(Xapian::Query::OP_AND,
                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
@@ -1325,18 +1337,115 @@ static bool xs_has_op(const xs_query *q, int op, int depth)
     return false;
 }
 
+/* A part of a query that only adds weight: the node, weighted by mul (the
+ * scales above it), at depth. */
+struct xs_optn {
+    const xs_query *q;
+    double mul;
+    int depth;
+};
+
+/* The ranking part q into v, an OR's parts one by one (their weights add
+ * up either way). */
+static void xs_opt_collect(const xs_query *q, int depth, double mul,
+                           std::vector<xs_optn> &v)
+{
+    if (q && depth < XS_MAX_DEPTH && xs_enum_int(q->op) == XS_Q_OR && q->kids &&
+        q->nkids > 0) {
+        for (size_t i = 0; i < q->nkids; i++)
+            xs_opt_collect(q->kids[i], depth + 1, mul, v);
+        return;
+    }
+    v.push_back({q, mul, depth});
+}
+
+/* Whether two query trees are the same. */
+static bool xs_same(const xs_query *a, const xs_query *b, int depth)
+{
+    if (a == b)
+        return true;
+    if (!a || !b || depth > XS_MAX_DEPTH || a->op != b->op ||
+        a->nkids != b->nkids || a->term_len != b->term_len || a->wqf != b->wqf ||
+        a->window != b->window || a->slot != b->slot ||
+        !(a->factor == b->factor) || (a->term_len && (!a->term || !b->term ||
+                                      memcmp(a->term, b->term, a->term_len))))
+        return false;
+    if ((a->lo || b->lo) && (!a->lo || !b->lo || strcmp(a->lo, b->lo)))
+        return false;
+    if ((a->hi || b->hi) && (!a->hi || !b->hi || strcmp(a->hi, b->hi)))
+        return false;
+    for (size_t i = 0; i < a->nkids; i++)
+        if (!a->kids || !xs_same(a->kids[i], b->kids[i], depth + 1))
+            return false;
+    return true;
+}
+
+/* A title fit that could pair with another (its share and its square over
+ * the same terms): well-formed, one subquery. */
+static bool xs_fit_pairable(const xs_query *q)
+{
+    return q && xs_enum_int(q->op) == XS_Q_TITLEFIT && q->nkids == 1 && q->kids &&
+           q->kids[0] && q->slot != Xapian::BAD_VALUENO && q->window != 0 &&
+           std::isfinite(q->factor) && q->factor >= 0;
+}
+
+/* The ranking parts as Xapian queries for the top OR. A title fit and its
+ * squared twin over the same terms (what a query's words make: a share,
+ * and its square where the title is typed whole) become one posting
+ * source weighing both, so the title terms' lists are opened and walked
+ * once less: the same weights. */
+static xs_rc xs_build_opt(std::vector<xs_optn> &v, std::vector<Xapian::Query> &opt,
+                          xs_err *err)
+{
+    for (size_t i = 0; i < v.size(); i++) {
+        const xs_query *q = v[i].q;
+        Xapian::Query x;
+        xs_rc rc;
+        if (v[i].depth < 0)
+            continue; /* merged into an earlier one */
+        size_t twin = v.size();
+        if (xs_fit_pairable(q))
+            for (size_t j = i + 1; j < v.size() && twin == v.size(); j++) {
+                const xs_query *t = v[j].q;
+                if (v[j].depth >= 0 && xs_fit_pairable(t) && v[j].mul == v[i].mul &&
+                    (t->wqf == 2) != (q->wqf == 2) && t->slot == q->slot &&
+                    t->window == q->window && t->factor == q->factor &&
+                    xs_same(t->kids[0], q->kids[0], v[i].depth + 1))
+                    twin = j;
+            }
+        if (twin < v.size()) {
+            Xapian::Query terms;
+            v[twin].q = nullptr;
+            v[twin].depth = -1;
+            rc = xs_build(q->kids[0], v[i].depth + 1, terms, err);
+            if (rc != XS_OK)
+                return rc;
+            Xapian::Query fit((new XsTitleFit(q->slot, q->window, q->factor,
+                                              XS_FIT_BOTH))->release());
+            x = Xapian::Query(Xapian::Query::OP_AND,
+                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                            terms, 0.0),
+                              fit);
+        } else if ((rc = xs_build(q, v[i].depth, x, err)) != XS_OK) {
+            return rc;
+        }
+        opt.push_back(v[i].mul == 1.0 ? x : Xapian::Query(
+            Xapian::Query::OP_SCALE_WEIGHT, x, v[i].mul));
+    }
+    return XS_OK;
+}
+
 /* A query as one AND_MAYBE at the top: req (what a document must match)
  * and opt (what only adds weight, each part scaled by mul as where it
- * stood). An AND_MAYBE on the left of another loses matches when Xapian
+ * stood; xs_build_opt makes the queries). An AND_MAYBE on the left of another loses matches when Xapian
  * 1.4.22 skips the documents that cannot reach the page (found with
  * check_at_least 0; tests/unit/test_xs.c has the case); AND, FILTER and
  * AND_NOT (their left), SCALE and AND_MAYBE pass the ranking parts up
  * unchanged in weight. Under any other operator an AND_MAYBE stays where
  * it is and *nested says so: such a query must not be pruned. */
 static xs_rc xs_build_split(const xs_query *q, int depth, double mul,
-                            Xapian::Query &req,
-                            std::vector<Xapian::Query> &opt, bool &nested,
-                            xs_err *err)
+                            Xapian::Query &req, std::vector<xs_optn> &opt,
+                            bool &nested, xs_err *err)
 {
     if (!q || depth > XS_MAX_DEPTH || !q->kids || q->nkids == 0)
         goto plain;
@@ -1359,19 +1468,19 @@ static xs_rc xs_build_split(const xs_query *q, int depth, double mul,
                                   nested, err);
         if (rc != XS_OK || q->nkids == 1)
             return rc;
+        if (q->op == XS_Q_AND_MAYBE) {
+            for (size_t i = 1; i < q->nkids; i++)
+                xs_opt_collect(q->kids[i], depth + 1, mul, opt);
+            return XS_OK;
+        }
         std::vector<Xapian::Query> rest(q->nkids - 1);
         for (size_t i = 1; i < q->nkids; i++) {
             /* a filter or an exclusion only matches: built so */
-            rc = xs_build(q->kids[i], depth + 1, rest[i - 1], err,
-                          q->op != XS_Q_AND_MAYBE);
+            rc = xs_build(q->kids[i], depth + 1, rest[i - 1], err, true);
             if (rc != XS_OK)
                 return rc;
         }
-        if (q->op == XS_Q_AND_MAYBE) {
-            for (auto &r : rest)
-                opt.push_back(mul == 1.0 ? r : Xapian::Query(
-                    Xapian::Query::OP_SCALE_WEIGHT, r, mul));
-        } else if (q->op == XS_Q_FILTER) {
+        if (q->op == XS_Q_FILTER) {
             req = Xapian::Query(Xapian::Query::OP_FILTER, req,
                                 Xapian::Query(Xapian::Query::OP_AND,
                                               rest.begin(), rest.end()));
@@ -1931,8 +2040,11 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
          * opt: what only adds weight, under one AND_MAYBE at the top */
         Xapian::Query req;
         std::vector<Xapian::Query> opt;
+        std::vector<xs_optn> optn;
         bool nested = false;
-        xs_rc rc = xs_build_split(o->query, 1, 1.0, req, opt, nested, err);
+        xs_rc rc = xs_build_split(o->query, 1, 1.0, req, optn, nested, err);
+        if (rc == XS_OK)
+            rc = xs_build_opt(optn, opt, err);
         if (rc == XS_OK && o->filter) {
             Xapian::Query f;
             rc = xs_build(o->filter, 1, f, err, true);
@@ -2090,10 +2202,18 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         h->total = counted ? ids.size()
                    : split ? cnt.get_mset(0, 0, dbsize).get_matches_estimated()
                            : ms.get_matches_estimated();
-        h->hits.reserve(page.size());
-        for (auto &pg : page) {
-            h->hits.emplace_back();
-            xs_hit &hit = h->hits.back();
+        h->hits.resize(page.size());
+        /* read in docid order: neighbours share the B-tree's upper blocks,
+         * which Xapian's cursor keeps from one read to the next */
+        std::vector<size_t> order(page.size());
+        for (size_t i = 0; i < page.size(); i++)
+            order[i] = i;
+        std::sort(order.begin(), order.end(), [&page](size_t a, size_t b) {
+            return page[a].first < page[b].first;
+        });
+        for (size_t oi : order) {
+            const auto &pg = page[oi];
+            xs_hit &hit = h->hits[oi];
             hit.docid = pg.first;
             hit.weight = pg.second;
             if (!o->want_data && o->nvalues == 0)
