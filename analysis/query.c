@@ -360,6 +360,11 @@ static size_t variants(struct qp *p, struct qry *q, const char *orig,
     char *key;
     if (max > 3)
         max = 3;
+    /* OpenCC leaves what is not Han as it is, and a variant is Han only:
+     * a word with anything else (an English word) has none */
+    for (i = 0; i < nself; i++)
+        if (!is_han(self[i]))
+            return 0;
     for (i = 0; i < q->nvc; i++) {
         const struct qry_vc *c = &q->vc[i];
         /* found in the same order whatever max: a list as long, or
