@@ -2218,7 +2218,9 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
             hit.weight = pg.second;
             if (!o->want_data && o->nvalues == 0)
                 continue;
-            Xapian::Document doc = r->db.get_document(pg.first);
+            /* the match said it is there: no lookup to check */
+            Xapian::Document doc =
+                r->db.get_document(pg.first, Xapian::DOC_ASSUME_VALID);
             if (o->want_data)
                 hit.data = xs_data_of(doc);
             if (o->nvalues) { /* slot by slot: no termlist needed */
