@@ -1437,8 +1437,9 @@ static xs_rc xs_build_opt(std::vector<xs_optn> &v, std::vector<Xapian::Query> &o
 
 /* A query as one AND_MAYBE at the top: req (what a document must match)
  * and opt (what only adds weight, each part scaled by mul as where it
- * stood; xs_build_opt makes the queries). An AND_MAYBE on the left of another loses matches when Xapian
- * 1.4.22 skips the documents that cannot reach the page (found with
+ * stood; xs_build_opt makes their queries). An AND_MAYBE on the left of
+ * another loses matches when Xapian 1.4.22 skips the documents that
+ * cannot reach the page (found with
  * check_at_least 0; tests/unit/test_xs.c has the case); AND, FILTER and
  * AND_NOT (their left), SCALE and AND_MAYBE pass the ranking parts up
  * unchanged in weight. Under any other operator an AND_MAYBE stays where
