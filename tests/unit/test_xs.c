@@ -1920,7 +1920,7 @@ static void test_pruning(void)
         if (rows[i][2])
             xs_doc_term(d, "s", 1, 1, &err);
         for (k = 0; k < rows[i][3]; k++) {
-            char x[8];
+            char x[24];
             snprintf(x, sizeof x, "x%zu", k);
             xs_doc_term(d, x, strlen(x), 1, &err);
         }
