@@ -1891,6 +1891,32 @@ static void test_hook(const char *db)
  * AND_MAYBE(AND_MAYBE(a, b), 2 s) gave docid 18 first, not 26. The
  * exact totals and facets, counted from the posting lists, must match what
  * the matcher counts (sorted by date: one pass, Xapian's spies). */
+/* Document i of a small fixture: its id (value and Q: term, prefix pfx)
+ * set, d written into w and freed. */
+static void fixture_put(xs_writer *w, xs_doc *d, const char *pfx, size_t i)
+{
+    char t[64];
+    xs_err err;
+    snprintf(t, sizeof t, "%s%zu", pfx, i);
+    xs_doc_value(d, XS_SLOT_ID, t, strlen(t), &err);
+    snprintf(t, sizeof t, "Q:%s%zu", pfx, i);
+    xs_doc_term(d, t, strlen(t), 0, &err);
+    CHECK_INTEQ(xs_writer_replace(w, t, d, &err), XS_OK);
+    xs_doc_free(d);
+}
+
+/* The fixture written: w committed and closed, a reader of p (NULL when
+ * that fails). */
+static xs_reader *fixture_done(xs_writer *w, const char *p)
+{
+    xs_reader *r = NULL;
+    xs_err err;
+    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+    CHECK_INTEQ(xs_reader_open(p, &r, &err), XS_OK);
+    return r;
+}
+
 static void test_pruning(void)
 {
     static const unsigned char rows[][4] = {
@@ -1912,8 +1938,6 @@ static void test_pruning(void)
         xs_doc *d = NULL;
         char t[32], y[8];
         CHECK_INTEQ(xs_doc_new(&d, &err), XS_OK);
-        snprintf(t, sizeof t, "Q:p%zu", i);
-        xs_doc_term(d, t, strlen(t), 0, &err);
         xs_doc_term(d, "a", 1, rows[i][0], &err);
         if (rows[i][1])
             xs_doc_term(d, "b", 1, rows[i][1], &err);
@@ -1928,16 +1952,9 @@ static void test_pruning(void)
         xs_doc_value(d, XS_SLOT_YEAR, y, strlen(y), &err);
         snprintf(t, sizeof t, "2000%02zu01", 1 + i % 12);
         xs_doc_value(d, XS_SLOT_DATE, t, strlen(t), &err);
-        snprintf(t, sizeof t, "p%zu", i);
-        xs_doc_value(d, XS_SLOT_ID, t, strlen(t), &err);
-        snprintf(t, sizeof t, "Q:p%zu", i);
-        CHECK_INTEQ(xs_writer_replace(w, t, d, &err), XS_OK);
-        xs_doc_free(d);
+        fixture_put(w, d, "p", i);
     }
-    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
-    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
-    CHECK_INTEQ(xs_reader_open(p, &r, &err), XS_OK);
-    if (!r)
+    if (!w || !(r = fixture_done(w, p)))
         return;
     xs_query a = qterm("a"), b = qterm("b"), s = qterm("s"), x3 = qterm("x3");
     xs_query two = qop(XS_Q_SCALE, NULL, 0);
@@ -2024,24 +2041,14 @@ static void test_fit_pair(void)
     CHECK_INTEQ(xs_writer_open(p, XS_CREATE, 0, &w, &err), XS_OK);
     for (i = 0; w && i < 4; i++) {
         xs_doc *d = NULL;
-        char t[32];
         CHECK_INTEQ(xs_doc_new(&d, &err), XS_OK);
-        snprintf(t, sizeof t, "Q:f%zu", i);
-        xs_doc_term(d, t, strlen(t), 0, &err);
         xs_doc_term(d, "a", 1, 2, &err);
         xs_doc_term(d, "St", 2, 1, &err);
         if (lens[i])
             xs_doc_value(d, XS_SLOT_TITLELEN, lens[i], strlen(lens[i]), &err);
-        snprintf(t, sizeof t, "f%zu", i);
-        xs_doc_value(d, XS_SLOT_ID, t, strlen(t), &err);
-        snprintf(t, sizeof t, "Q:f%zu", i);
-        CHECK_INTEQ(xs_writer_replace(w, t, d, &err), XS_OK);
-        xs_doc_free(d);
+        fixture_put(w, d, "f", i);
     }
-    CHECK_INTEQ(xs_writer_commit(w, &err), XS_OK);
-    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
-    CHECK_INTEQ(xs_reader_open(p, &r, &err), XS_OK);
-    if (!r)
+    if (!w || !(r = fixture_done(w, p)))
         return;
     xs_query a = qterm("a"), st = qterm("St");
     xs_query *tk[] = {&st};
