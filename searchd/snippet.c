@@ -318,7 +318,7 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
 {
     static const size_t steps[] = {2 << 10, 10 << 10, 64 << 10};
     int found = 0, marks = q && q->nhl; /* anything to look for */
-    int phrase = 0;
+    int phrase = 0, looked = 0;
     size_t k, at = (size_t)-1, at_ph = (size_t)-1;
     *more = 0;
     if (full < len)
@@ -385,8 +385,10 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
         *more = 8192; /* a phrase's words apart: is the phrase a little on? */
         return NULL;
     }
-    if (at == (size_t)-1 && fold && marks && len < full && len <= 16384)
+    if (at == (size_t)-1 && fold && marks && len < full && len <= 16384) {
         at = first_folded(text, len, q, stem); /* before reading more */
+        looked = 1;
+    }
     if (at != (size_t)-1 && len < full && at + 800 > len) {
         *more = at + 1024; /* found near the prefix's end: the passage must fit */
         return NULL;
@@ -403,9 +405,10 @@ char *snip_best(const char *text, size_t len, size_t full, int fold,
     }
     /* nothing met as written: read on, the reading costing less than
      * folding; once (the first piece after the head) the start is looked
-     * at through folding too, for a word a line end or a case breaks */
+     * at through folding too, for a word a line end or a case breaks
+     * (unless first_folded has looked at all of it already) */
     if (marks && len < full && read_on(len, fold) != SIZE_MAX) {
-        if (!short_of(len, 4096) && short_of(len, 8192) && full > 2048) {
+        if (!looked && !short_of(len, 4096) && short_of(len, 8192) && full > 2048) {
             char *r = snip_window(text, utf8_align(text, 2048), full, 0, q, stem,
                                   width, &found);
             if (found || !r)

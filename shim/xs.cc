@@ -1656,8 +1656,8 @@ extern "C" void xs_hits_free(xs_hits *h) noexcept
  * the reader has several sub-databases (Xapian 1.4 hands a spy the docid
  * within the current sub-database, not which one it is), a remote shard (a
  * spy must then be serialisable and run there) or too many documents. */
-static xs_facet_table *xs_facet_table_get(xs_reader *r,
-                                                Xapian::valueno slot)
+static std::shared_ptr<xs_facet_table> xs_facet_table_get(xs_reader *r,
+                                                          Xapian::valueno slot)
 {
     if (r->db.size() != 1)
         return nullptr;
@@ -1674,7 +1674,7 @@ static xs_facet_table *xs_facet_table_get(xs_reader *r,
         }
     for (auto &t : r->ftabs)
         if (t->slot == slot)
-            return t.get();
+            return t;
     static std::atomic<uint64_t> ids{0};
     std::shared_ptr<xs_facet_table> t(new xs_facet_table);
     t->id = ++ids;
@@ -1694,8 +1694,8 @@ static xs_facet_table *xs_facet_table_get(xs_reader *r,
         t->idx[d] = ins.first->second;
         t->nset++;
     }
-    r->ftabs.push_back(std::move(t));
-    return r->ftabs.back().get();
+    r->ftabs.push_back(t);
+    return t;
 }
 
 /* Counts the matches' values of one facet slot through its table. */
@@ -1872,7 +1872,7 @@ static const xs_facet_table *xs_recency_query(xs_reader *r,
             return nullptr;
     xs_recency rc = xs_recency_make(r->db, o);
     Xapian::PostingSource *ps;
-    xs_facet_table *t = xs_facet_table_get(r, o->recency_slot);
+    xs_facet_table *t = xs_facet_table_get(r, o->recency_slot).get();
     if (t) {
         if (!t->rw || t->rw_maxw != rc.maxw || t->rw_half != rc.half ||
             t->rw_newest != rc.newest) {
@@ -2141,10 +2141,7 @@ extern "C" xs_rc xs_search(xs_reader *r, const xs_search_opts *o,
         bool tables = r->db.size() == 1 && !(r->remote.size() && r->remote[0]);
         std::vector<std::shared_ptr<const xs_facet_table>> tab(o->nfacets);
         for (size_t k = 0; k < o->nfacets; k++) {
-            if (xs_facet_table_get(r, o->facet_slots[k]))
-                for (auto &ft : r->ftabs)
-                    if (ft->slot == o->facet_slots[k])
-                        tab[k] = ft;
+            tab[k] = xs_facet_table_get(r, o->facet_slots[k]);
             tables = tables && tab[k];
         }
         /* counted from the posting lists when the query allows */
