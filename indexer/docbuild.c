@@ -5,6 +5,7 @@
 #include "indexer/docbuild.h"
 #include "analysis/docno.h"
 #include "analysis/fold.h"
+#include "analysis/units.h"
 #include "common/buf.h"
 #include "common/hash.h"
 #include <jansson.h>
@@ -145,36 +146,20 @@ static int add_category(xs_doc *d, const char *c, struct err *e)
     return 0;
 }
 
-/* XU: the whole unit, and each unit of a joint issue (;、 or spaces). */
+/* XU: the whole unit, and each unit of a joint issue (analysis/units.h). */
 static int add_unit(xs_doc *d, const char *u, struct err *e)
 {
-    size_t n = strlen(u), i = 0, seg = 0;
-    int parts = 0;
+    size_t n = strlen(u), at = 0, b, end, b1, e1;
     if (add_bool(d, "XU", u, n, e) < 0)
         return -1;
-    while (i <= n) {
-        size_t cl = 0;
-        if (i < n && (u[i] == ';' || u[i] == ' ' || u[i] == ','))
-            cl = 1;
-        else if (i < n && (!strncmp(u + i, "\xE3\x80\x81", 3) ||  /* 、 */
-                           !strncmp(u + i, "\xEF\xBC\x9B", 3) ||  /* ； */
-                           !strncmp(u + i, "\xEF\xBC\x8C", 3) ||  /* ， */
-                           !strncmp(u + i, "\xE3\x80\x80", 3)))   /* 　 */
-            cl = 3;
-        if (i == n || cl) {
-            if (i > seg && (parts || i < n)) {
-                if (add_bool(d, "XU", u + seg, i - seg, e) < 0)
-                    return -1;
-            }
-            parts++;
-            if (i == n)
-                break;
-            i += cl;
-            seg = i;
-        } else {
-            i++;
-        }
-    }
+    if (!ana_unit_next(u, n, &at, &b1, &e1) || !ana_unit_next(u, n, &at, &b, &end))
+        return 0; /* one unit: the whole field says it */
+    if (add_bool(d, "XU", u + b1, e1 - b1, e) < 0)
+        return -1;
+    do {
+        if (add_bool(d, "XU", u + b, end - b, e) < 0)
+            return -1;
+    } while (ana_unit_next(u, n, &at, &b, &end));
     return 0;
 }
 

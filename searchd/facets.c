@@ -2,6 +2,7 @@
  * facets.h). */
 #include "searchd/facets.h"
 #include "analysis/fold.h"
+#include "analysis/units.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,14 +65,21 @@ void fplan_free(struct fplan *p)
     free(p);
 }
 
-/* Length of the unit list separator at s (; ； 、), else 0. */
-static size_t unit_sep(const char *s, size_t n)
+/* The value v[0, n) whole, or each unit of a unit list (analysis/units.h),
+ * trimmed of spaces: [*b, *e), from *at (0 at first) on; 0 when done. */
+static int next_part(enum facet_kind kind, const char *v, size_t n, size_t *at,
+                     size_t *b, size_t *e)
 {
-    if (n >= 1 && *s == ';')
-        return 1;
-    if (n >= 3 && (!memcmp(s, "\xEF\xBC\x9B", 3) || !memcmp(s, "\xE3\x80\x81", 3)))
-        return 3;
-    return 0;
+    if (kind == FACET_UNIT)
+        return ana_unit_next(v, n, at, b, e);
+    *b = *at;
+    *e = n;
+    *at = n;
+    while (*b < *e && v[*b] == ' ')
+        (*b)++;
+    while (*e > *b && v[*e - 1] == ' ')
+        (*e)--;
+    return *e > *b;
 }
 
 static int is_level_sep(char c)
@@ -172,19 +180,9 @@ static struct fplan *fplan_make(const char *const *v, const size_t *vl, size_t n
     p->kind = kind;
     p->nvals = n;
     for (i = 1; i < n; i++) {
-        size_t at = 0;
+        size_t at = 0, b, e, fl;
         p->vpart[i] = p->npart;
-        while (at <= vl[i]) { /* the value, or each part of a unit list */
-            size_t e = at, sl = 0, b = at, fl;
-            while (e < vl[i] && !(kind == FACET_UNIT && (sl = unit_sep(v[i] + e, vl[i] - e))))
-                e++;
-            at = e + (sl ? sl : 1);
-            while (b < e && v[i][b] == ' ')
-                b++;
-            while (e > b && v[i][e - 1] == ' ')
-                e--;
-            if (e == b)
-                continue;
+        while (next_part(kind, v[i], vl[i], &at, &b, &e)) {
             if (p->npart == cap) {
                 size_t nc = cap ? cap * 2 : 256;
                 struct fpart *np = realloc(p->part, nc * sizeof *np);

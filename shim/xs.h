@@ -34,6 +34,7 @@
  *     XC:<cat>   category, folded: the whole path, every path prefix and every
  *                segment (行政＞環境部＞氣候變遷目 -> 行政, 行政>环境部, 环境部 ...)
  *     XU:<unit>  issuing unit, folded; joint issuers also each alone
+ *                (split as analysis/units.h says, as the unit facet is)
  *     XY:<yyyy>  year
  *     XL:<lang>  zh-Hans | zh-Hant | en
  *     XD:<docno> normalised document number of the document (exact lookup);

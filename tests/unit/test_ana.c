@@ -8,6 +8,7 @@
 #include "analysis/fold.h"
 #include "analysis/fp.h"
 #include "analysis/seg.h"
+#include "analysis/units.h"
 #include "check.h"
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,38 @@ static void check_fold_fast_path(void)
     free(c);
 }
 
+/* The units of unit fields, joined by '|'. */
+static void check_units(const char *u, const char *want)
+{
+    char got[256] = "";
+    size_t at = 0, b, e, n = strlen(u);
+    while (ana_unit_next(u, n, &at, &b, &e))
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", *got ? "|" : "",
+                 (int)(e - b), u + b);
+    if (strcmp(got, want))
+        fprintf(stderr, "  units of '%s': '%s', want '%s'\n", u, got, want);
+    CHECK_STREQ(got, want);
+}
+
+static void test_units(void)
+{
+    check_units("国务院办公厅", "国务院办公厅");
+    check_units("交通部;內政部", "交通部|內政部");
+    check_units("国务院办公厅、中央军委办公厅", "国务院办公厅|中央军委办公厅");
+    check_units("财政部；税务总局，人民银行", "财政部|税务总局|人民银行");
+    check_units("国家发展改革委办公厅 税务总局办公厅", "国家发展改革委办公厅|税务总局办公厅");
+    check_units("财政部\xE3\x80\x80 税务总局", "财政部|税务总局");
+    check_units("财政部,税务总局", "财政部|税务总局");
+    check_units(" 财政部 、 税务总局 ;", "财政部|税务总局");
+    check_units("BUREAU OF CONSUMER FINANCIAL PROTECTION",
+                "BUREAU OF CONSUMER FINANCIAL PROTECTION");
+    check_units("Office of the Mayor, City of New York", "Office of the Mayor, City of New York");
+    check_units("Department of Labor; Office of the Mayor", "Department of Labor|Office of the Mayor");
+    check_units("国务院 Office", "国务院 Office");
+    check_units("  ", "");
+    check_units(";;、", "");
+}
+
 int main(void)
 {
     struct err e = {0};
@@ -144,6 +177,7 @@ int main(void)
         printf("SKIP words: %s\n", e.msg);
     CHECK(ana_init(&a, &e) == 0);
     check_fold_fast_path();
+    test_units();
 
     for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         ana_reset(&a);

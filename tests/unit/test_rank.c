@@ -226,6 +226,12 @@ static const char *meta_of(const char *id, int f)
         {"tm-law.txt", NULL, NULL, "其他"},
         {"tm-rules.txt", NULL, "国务院;国家知识产权局", "行政＞其他"},
         {"tm-guide.txt", NULL, "国家知识产权局", "其他＞释义"},
+        /* a joint issue written with a space; Latin names with spaces and
+         * a comma, which stay whole */
+        {"iit-notice.txt", NULL, "财政部 税务总局", NULL},
+        {"iit-law.txt", NULL, "税务总局", NULL},
+        {"old.txt", NULL, "Office of the Mayor, City of New York", NULL},
+        {"new.txt", NULL, "BUREAU OF CONSUMER FINANCIAL PROTECTION", NULL},
     };
     size_t k;
     for (k = 0; k < sizeof t / sizeof t[0]; k++)
@@ -505,6 +511,49 @@ int main(void)
         ur = scratch_call(&w, &rq, v);
         CHECK_INTEQ(json_integer_value(json_object_get(ur, "total")), 2);
         json_decref(ur);
+    }
+    {
+        /* every unit facet entry is a filter finding as many as it counts;
+         * a joint issue counts for each unit, a Latin name stays whole */
+        static const char *const qs[] = {"个人所得税", "harbour"};
+        static const char *const want[][2] = {
+            {"税务总局", "2"}, {"财政部", "1"},
+            {"Office of the Mayor, City of New York", "1"},
+            {"BUREAU OF CONSUMER FINANCIAL PROTECTION", "1"}};
+        struct api_req rq = {0};
+        size_t k, i, j, seen = 0, nent = 0;
+        json_t *f;
+        rq.method = "GET";
+        rq.path = "/api/search";
+        for (k = 0; k < 2; k++) {
+            json_t *ur = search(&w, qs[k]);
+            json_array_foreach(json_object_get(json_object_get(ur, "facets"), "unit"), i, f) {
+                const char *u = json_string_value(json_object_get(f, "value"));
+                long cnt = (long)json_integer_value(json_object_get(f, "count"));
+                json_t *fr = scratch_call(&w, &rq, json_pack("{s:s,s:s}", "q", qs[k],
+                                                             "unit", u ? u : ""));
+                long tot = (long)json_integer_value(json_object_get(fr, "total"));
+                json_decref(fr);
+                nent++;
+                if (tot != cnt)
+                    fprintf(stderr, "  unit facet '%s' of '%s': count %ld, filter %ld\n",
+                            u ? u : "(null)", qs[k], cnt, tot);
+                CHECK_INTEQ(tot, cnt);
+                for (j = 0; u && j < sizeof want / sizeof want[0]; j++)
+                    if (!strcmp(u, want[j][0])) {
+                        CHECK_INTEQ(cnt, atol(want[j][1]));
+                        seen++;
+                    }
+                CHECK(u && strcmp(u, "财政部 税务总局") && strcmp(u, "City of New York"));
+            }
+            json_decref(ur);
+        }
+        CHECK_INTEQ(seen, 4);
+        CHECK(nent >= 4);
+        /* a word of a name is not a unit */
+        f = scratch_call(&w, &rq, json_pack("{s:s,s:s}", "q", "harbour", "unit", "of"));
+        CHECK_INTEQ(json_integer_value(json_object_get(f, "total")), 0);
+        json_decref(f);
     }
     {
         /* two databases (here the same one twice) have no facet tables:
