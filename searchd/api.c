@@ -38,6 +38,10 @@ struct api_stats api_stats;
 #define SEARCH_TIME_LIMIT 2.0 /* seconds of matching per request, at most */
 #define FACET_MAX 30
 #define REPLY_GUESS (24 << 10) /* bytes: most search answers fit */
+/* Answers are compact, their numbers written with 9 significant digits
+ * (a score 66.7943696, took_ms 4.4395310): jansson's default of 17 prints
+ * the binary noise of a double (66.79436962977681) */
+#define REPLY_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(9))
 #define SIMILAR_TERMS 40
 #define SIMILAR_CANDIDATES 10
 #define SIMILAR_PASSAGES 3   /* hits that show the passage they share */
@@ -160,10 +164,10 @@ static void reply_json(struct api_reply *out, int status, json_t *o)
      * buffer by doubling and then copies it) */
     out->len = 0;
     if ((out->body = malloc(REPLY_GUESS))) {
-        size_t n = json_dumpb(o, out->body, REPLY_GUESS, JSON_COMPACT);
+        size_t n = json_dumpb(o, out->body, REPLY_GUESS, REPLY_FLAGS);
         if (n >= REPLY_GUESS) { /* longer: once more, knowing the size */
             char *b = n + 1 > n ? realloc(out->body, n + 1) : NULL;
-            if (b && json_dumpb(o, b, n, JSON_COMPACT) == n) {
+            if (b && json_dumpb(o, b, n, REPLY_FLAGS) == n) {
                 out->body = b;
             } else {
                 free(b ? b : out->body);

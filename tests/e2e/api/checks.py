@@ -769,6 +769,15 @@ def t_rank():
     check("rank 开工: Traditional 開工 documents are found", tw and set(tw) <= set(full or []))
 
 
+    # numbers as a person reads them: at most 9 significant digits, not a
+    # double's binary noise (66.79436962977681)
+    st, hd, data = raw("GET", "/api/search?" + qs({"q": "开工", "size": 20}))
+    nums = re.findall(rb'"(?:score|took_ms)":(-?[0-9.eE+-]+)', data)
+    long_ = [n for n in nums if len(n.replace(b".", b"").replace(b"-", b"").lstrip(b"0")) > 9]
+    check("search: scores and took_ms written with at most 9 significant digits",
+          st == 200 and len(nums) >= 3 and not long_, long_[:3])
+
+
 # ---- lookup -----------------------------------------------------------------------
 
 def t_lookup():
