@@ -33,7 +33,7 @@ endif
 DEB_PKGS := build-essential pkg-config libxapian-dev xapian-tools libicu-dev \
 	libopencc-dev libopencc-data opencc python3-jieba libmicrohttpd-dev \
 	libjansson-dev libxml2-dev zlib1g-dev curl wrk groonga-bin sqlite3 \
-	chromium jq time systemd
+	chromium fonts-wqy-microhei jq time systemd
 # Node.js and npm (for the browser test's playwright-core) are taken from
 # Debian only when the machine has no node/npm of its own.
 NODE_PKGS := nodejs npm
