@@ -548,24 +548,31 @@ static const char *const K_URL[] = {
     "gazettehtml", "html:canonical", NULL
 };
 static const char *const K_YEAR[] = {"year", "年份", "年度", NULL};
-static const char *const M_TITLE[] = {"ArticleTitle", "og:title", NULL};
+/* meta names: the Chinese portals' own, Open Graph's, and Dublin Core's
+ * (DC.* and dcterms.*, which Taiwan's government sites carry by their
+ * metadata standard, as many English ones do) */
+static const char *const M_TITLE[] = {"ArticleTitle", "og:title", "DC.Title",
+                                      "dcterms.title", NULL};
 static const char *const I_TITLE[] = {"标题", "名称", NULL};
 static const char *const M_DATE[] = {
     "PubDate", "firstpublishedtime", "publishdate", "Maketime",
-    "article:published_time", NULL
+    "article:published_time", "DC.Date", "dcterms.issued", "dcterms.date",
+    "dcterms.created", NULL
 };
 static const char *const I_DATE[] = {"成文日期", "发文日期", "發文日期",
                                      "发布日期", "生成日期", NULL};
 static const char *const I_UNIT[] = {"发文机关", "發文機關", "发布机构",
                                      "发文单位", NULL};
 static const char *const M_UNIT[] = {"SiteName", "ContentSource",
-                                     "contentSource", NULL};
+                                     "contentSource", "DC.Creator",
+                                     "dcterms.creator", NULL};
 /* a news-style page's 来源： and 发布时间： (no info table, no meta): after
  * the meta tags, before the text's own signature and date */
 static const char *const I_UNIT2[] = {"信息来源", "来源", "來源", NULL};
 static const char *const I_DATE2[] = {"发布时间", "發布日期", "發布時間", NULL};
 static const char *const I_CAT[] = {"主题分类", "信息分类", "分类", NULL};
-static const char *const M_CAT[] = {"ColumnName", NULL};
+static const char *const M_CAT[] = {"ColumnName", "DC.Subject", "dcterms.subject",
+                                    NULL};
 static const char *const I_DOCNO[] = {"发文字号", "發文字號", "文号", NULL};
 static const char *const M_URL[] = {"og:url", "url", NULL};
 
@@ -978,7 +985,7 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         utf8 += 3;
         len -= 3;
     }
-    profile_select(&g_ps, relpath, pf, &pformat, &precords);
+    profile_select(&g_ps, relpath, NULL, pf, &pformat, &precords);
     fmt = pformat ? fmt_by_name(pformat) : -1;
     if (fmt < 0)
         fmt = fmt_detect(relpath, utf8, len);
@@ -992,6 +999,9 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
                     msg);
             return -1;
         }
+        /* profiles that know the document by its root element, wherever
+         * the file lies ("root = RULE NOTICE") */
+        profile_select(&g_ps, relpath, markup_xml_root(doc), pf, &pformat, &precords);
         recs = markup_xml_records(doc, precords, &nr);
         if (!recs || !nr) {
             struct xsrc *s = xsrcs_push(&srcs);

@@ -4,8 +4,10 @@
  * title, the first written date). Called by extract.c for .txt files and
  * as the fallback when nothing else names a field. */
 #include "indexer/xsrc.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "analysis/date.h"
 #include "analysis/docno.h"
 
@@ -152,37 +154,61 @@ static int labelled(const struct line *l, const char *const *labs,
 
 static const char *const lab_docno[] = {"發文字號", "发文字号", NULL};
 static const char *const lab_subject[] = {"主旨", NULL};
+static const char *const lab_day[] = {"發文日期", "发文日期", NULL};
 /* what a Taiwan 公文 calls itself after the organ's name */
 static const char *const tw_kinds[] = {"開會通知單", "书函", "書函", "函", "令",
                                        "公告", NULL};
 
-/* A Taiwan 公文 (文書處理手冊 layout): "範例部 函", then labelled lines
- * (發文日期：, 發文字號：, 主旨：). Its title is the organ and kind with
- * the 主旨, as the Executive Yuan gazette writes them ("…部令：核釋…"),
- * its unit the organ. Nothing when the text is not laid out so. */
+/* The length of the kind a Taiwan 公文's organ line ("範例部　函") ends
+ * with, else 0. */
+static size_t tw_organ(const struct line *l)
+{
+    size_t k, kl;
+    if (xstr_nchars(l->p, l->n) > 24 || has_any(l->p, l->n, punct))
+        return 0;
+    for (k = 0; tw_kinds[k]; k++)
+        if (ends_with(l, tw_kinds[k])) {
+            kl = strlen(tw_kinds[k]);
+            return l->n >= kl + 6 ? kl : 0;
+        }
+    return 0;
+}
+
+/* A Taiwan 公文 (文書處理手冊 layout): "範例部 函" (after the 檔號 and
+ * 保存年限 lines, when kept), then labelled lines (發文日期：, 發文字號：,
+ * 主旨：). Its title is the organ and kind with the 主旨, as the Executive
+ * Yuan gazette writes them ("…部令：核釋…"), its unit the organ, its date
+ * the 發文日期. Nothing when the text is not laid out so. */
 static void tw_letter(const struct line *head, size_t nh, struct xsrc *src)
 {
-    struct line subj = {0}, dn = {0}, org = head[0];
-    size_t i, k, kl = 0, sl;
+    struct line subj = {0}, dn = {0}, day = {0}, org = {0};
+    size_t i, kl = 0, sl;
     struct buf b;
     char *c;
-    if (xstr_nchars(org.p, org.n) > 24 || has_any(org.p, org.n, punct))
+    for (i = 0; i < nh && i < 4 && !kl; i++)
+        if ((kl = tw_organ(&head[i])))
+            org = head[i];
+    if (!kl)
         return;
-    for (k = 0; tw_kinds[k]; k++)
-        if (ends_with(&org, tw_kinds[k])) {
-            kl = strlen(tw_kinds[k]);
-            break;
-        }
-    if (!kl || org.n < kl + 6)
-        return;
-    for (i = 1; i < nh; i++) {
+    for (; i < nh; i++) {
         if (!dn.n)
             labelled(&head[i], lab_docno, &dn);
+        if (!day.n)
+            labelled(&head[i], lab_day, &day);
         if (!subj.n)
             labelled(&head[i], lab_subject, &subj);
     }
     if (!subj.n)
         return;
+    if (day.n) {
+        struct date d;
+        size_t ds, de;
+        if (date_find(day.p, day.n, &d, &ds, &de) == 0 && d.m && d.d) {
+            char out[11];
+            date_format(&d, out);
+            xsrc_add(src, XK_KEY, "gbt:date", out, strlen(out));
+        }
+    }
     /* a long 主旨: its first 600 bytes, whole characters */
     sl = subj.n;
     if (sl > 600) {
@@ -216,6 +242,134 @@ static void tw_letter(const struct line *head, size_t nh, struct xsrc *src)
     }
 }
 
+/* Does l begin with one of the words w (ASCII case ignored), followed by a
+ * space or the line's end? The length matched, else 0. */
+static size_t starts_word(const struct line *l, const char *const *w)
+{
+    size_t k;
+    for (k = 0; w[k]; k++) {
+        size_t wl = strlen(w[k]);
+        if (l->n >= wl && !strncasecmp(l->p, w[k], wl) && (l->n == wl || l->p[wl] == ' '))
+            return wl;
+    }
+    return 0;
+}
+
+/* No lower-case letter, and some upper-case ones. */
+static int all_caps(const struct line *l)
+{
+    size_t i, up = 0;
+    for (i = 0; i < l->n; i++) {
+        if (islower((unsigned char)l->p[i]))
+            return 0;
+        up += isupper((unsigned char)l->p[i]) != 0;
+    }
+    return up > 0;
+}
+
+/* "EXECUTIVE ORDER NO. 7", "Public Notice 2021-07", "Proclamation No. 12":
+ * a kind of act and its number, nothing else. */
+static int en_number_line(const struct line *l)
+{
+    static const char *const kinds[] = {
+        "emergency executive order", "executive order", "public notice", "notice",
+        "proclamation", "resolution", "local law", "directive", "order",
+        "memorandum", "circular", "bulletin", "ordinance", "decree", NULL};
+    size_t i = starts_word(l, kinds), digits = 0;
+    if (!i)
+        return 0;
+    while (i < l->n && l->p[i] == ' ')
+        i++;
+    if (i + 3 <= l->n && !strncasecmp(l->p + i, "no", 2) && (l->p[i + 2] == '.' || l->p[i + 2] == ' '))
+        i += 3;
+    else if (i < l->n && l->p[i] == '#')
+        i++;
+    while (i < l->n && l->p[i] == ' ')
+        i++;
+    if (i >= l->n || !isdigit((unsigned char)l->p[i]))
+        return 0;
+    for (; i < l->n; i++) {
+        unsigned char c = (unsigned char)l->p[i];
+        if (isdigit(c))
+            digits++;
+        else if (!(c == '-' || c == '.' || c == '/' || isupper(c)))
+            return 0;
+    }
+    return digits > 0 && digits <= 12;
+}
+
+/* The heading block of an English letterhead layout, its short lines before
+ * the body: the jurisdiction ("THE CITY OF EXAMPLE"), the issuing unit
+ * ("OFFICE OF THE MAYOR", "DEPARTMENT OF TRANSPORTATION"), the number
+ * ("EXECUTIVE ORDER NO. 7"), the date, and the first other line, the title
+ * (with the next line when both are in capitals). A press release's "FOR
+ * IMMEDIATE RELEASE" is skipped. Fields only for what is there. */
+static void en_heading(const struct line *head, size_t nh, struct xsrc *src)
+{
+    static const char *const places[] = {
+        "the city of", "city of", "the county of", "county of", "state of",
+        "the state of", "town of", "the town of", "village of", "commonwealth of",
+        "the commonwealth of", "city and county of", NULL};
+    static const char *const units[] = {
+        "office of", "the office of", "department of", "the department of",
+        "bureau of", "board of", "commission on", "commission of", "ministry of",
+        "agency of", "division of", "mayor's office", "office of the", NULL};
+    static const char *const boiler[] = {
+        "for immediate release", "press release", "news release", "media advisory",
+        "for release", NULL};
+    size_t i;
+    int seen_unit = 0;
+    for (i = 0; i < nh && i < 8; i++) {
+        const struct line *l = &head[i];
+        struct date d;
+        size_t ds, de;
+        char *c;
+        /* the body has begun: a long line, or a sentence */
+        if (l->n > 160 || (l->n > 60 && l->p[l->n - 1] == '.' && !all_caps(l)))
+            return;
+        if (starts_word(l, boiler))
+            continue;
+        if (date_find(l->p, l->n, &d, &ds, &de) == 0 && de - ds + 4 >= l->n)
+            continue; /* the date line: the caller finds the first date */
+        if (en_number_line(l)) {
+            if (!xsrc_get(src, XK_KEY, "gbt:docno") && (c = xstr_clean(l->p, l->n))) {
+                xsrc_add(src, XK_KEY, "gbt:docno", c, strlen(c));
+                free(c);
+            }
+            continue;
+        }
+        if (starts_word(l, places) && all_caps(l) && l->n < 60)
+            continue;
+        if (starts_word(l, units) && l->n < 80) {
+            if (!seen_unit++ && (c = xstr_clean(l->p, l->n))) {
+                xsrc_add(src, XK_KEY, "gbt:unit", c, strlen(c));
+                free(c);
+            }
+            continue;
+        }
+        /* the title */
+        {
+            struct buf b;
+            buf_init(&b, 0);
+            buf_add(&b, l->p, l->n);
+            if (all_caps(l) && i + 1 < nh && all_caps(&head[i + 1]) && head[i + 1].n < 160 &&
+                !en_number_line(&head[i + 1]) &&
+                !(date_find(head[i + 1].p, head[i + 1].n, &d, &ds, &de) == 0 &&
+                  de - ds + 4 >= head[i + 1].n) &&
+                (head[i + 1].p - (l->p + l->n)) <= 2) { /* the next line, no blank between */
+                buf_addc(&b, ' ');
+                buf_add(&b, head[i + 1].p, head[i + 1].n);
+            }
+            if ((c = xstr_clean(b.p, b.len))) {
+                xsrc_add(src, XK_KEY, "gbt:title", c, strlen(c));
+                free(c);
+            }
+            buf_release(&b);
+        }
+        return;
+    }
+}
+
 void gbt_fields(const char *s, size_t n, struct xsrc *src)
 {
     struct line head[16], tail[12];
@@ -233,11 +387,13 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
     if (han)
         tw_letter(head, nh, src); /* its fields come first: they win */
     if (!han) {
-        /* English: the first line is the title; the first written date */
-        char *t = xstr_clean(head[0].p, head[0].n);
+        /* English: the letterhead's unit, number, date and title, else the
+         * first line is the title; the first written date */
+        char *t = NULL;
         struct date d;
         size_t ds, de;
-        if (t)
+        en_heading(head, nh, src);
+        if (!xsrc_get(src, XK_KEY, "gbt:title") && (t = xstr_clean(head[0].p, head[0].n)))
             xsrc_add(src, XK_KEY, "gbt:title", t, strlen(t));
         free(t);
         if (date_find(s, n < 4096 ? n : 4096, &d, &ds, &de) == 0) {

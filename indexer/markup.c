@@ -605,6 +605,12 @@ void markup_html_text(const char *s, size_t n, struct buf *b,
 
 /* ---- XML records and fields ----------------------------------------- */
 
+const char *markup_xml_root(void *doc)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    return root ? (const char *)root->name : NULL;
+}
+
 void **markup_xml_records(void *doc, const char *xpath, size_t *n)
 {
     xmlNode *root = xmlDocGetRootElement(doc), *c;

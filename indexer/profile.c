@@ -153,6 +153,9 @@ static void profile_release(struct profile *p)
     for (i = 0; i < p->nmatch; i++)
         free(p->match[i]);
     free(p->match);
+    for (i = 0; i < p->nroot; i++)
+        free(p->root[i]);
+    free(p->root);
     free(p->format);
     free(p->records);
     for (k = 0; k < PF_N; k++) {
@@ -268,6 +271,17 @@ int profile_parse(struct profset *ps, const char *name, const char *text,
             cur->match = nmv;
             cur->match[cur->nmatch++] = v;
             v = NULL;
+        } else if (strcmp(k, "root") == 0) {
+            char *w, *sv = NULL;
+            for (w = strtok_r(v, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
+                char **nr = realloc(cur->root, (cur->nroot + 1) * sizeof *cur->root);
+                if (!nr)
+                    goto oom;
+                cur->root = nr;
+                if (!(cur->root[cur->nroot] = strdup(w)))
+                    goto oom;
+                cur->nroot++;
+            }
         } else if (strcmp(k, "format") == 0) {
             free(cur->format);
             cur->format = v;
@@ -395,8 +409,8 @@ int profile_glob_value(const char *pat, const char *s)
 }
 
 void profile_select(const struct profset *ps, const char *relpath,
-                    const struct pfield *out[PF_N], const char **format,
-                    const char **records)
+                    const char *root, const struct pfield *out[PF_N],
+                    const char **format, const char **records)
 {
     size_t i, j;
     int k;
@@ -411,6 +425,8 @@ void profile_select(const struct profset *ps, const char *relpath,
         int hit = 0;
         for (j = 0; j < p->nmatch && !hit; j++)
             hit = profile_glob(p->match[j], relpath);
+        for (j = 0; root && j < p->nroot && !hit; j++)
+            hit = strcmp(p->root[j], root) == 0;
         if (!hit)
             continue;
         for (k = 0; k < PF_N; k++)

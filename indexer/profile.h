@@ -35,6 +35,9 @@ struct profile {
     char *name;
     char **match;       /* path globs */
     size_t nmatch;
+    char **root;        /* XML root element names: matches wherever the
+                           file lies ("root = RULE NOTICE") */
+    size_t nroot;
     char *format;       /* NULL: by extension */
     char *records;      /* XML: XPath selecting the record nodes */
     struct pfield f[PF_N];
@@ -55,11 +58,12 @@ int profile_parse(struct profset *ps, const char *name, const char *text,
                   size_t len, struct err *e);
 void profset_release(struct profset *ps);
 /* Per field, the profile (the last matching one that defines it) for
- * relpath; out[PF_N] entries NULL where none. Also *format and *records
- * (borrowed, NULL when no matching profile sets them). */
+ * relpath, or for an XML document whose root element is named root (NULL:
+ * not known yet); out[PF_N] entries NULL where none. Also *format and
+ * *records (borrowed, NULL when no matching profile sets them). */
 void profile_select(const struct profset *ps, const char *relpath,
-                    const struct pfield *out[PF_N], const char **format,
-                    const char **records);
+                    const char *root, const struct pfield *out[PF_N],
+                    const char **format, const char **records);
 /* Glob: '*' any run within a path segment, '**' any run, '?' one byte.
  * A pattern not starting with '/' also matches at any '/' boundary. */
 int profile_glob(const char *pat, const char *s);

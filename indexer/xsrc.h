@@ -75,6 +75,8 @@ void markup_html_fields(void *doc, struct xsrc *src);
  * fields into src when src != NULL. */
 void markup_html_text(const char *s, size_t n, struct buf *b,
                       struct xsrc *src);
+/* XML: the root element's name (borrowed from doc), or NULL. */
+const char *markup_xml_root(void *doc);
 /* XML: the record nodes (children of the root named like records, or the
  * nodes an XPath selects); returns malloc'd array (caller frees), *n set. */
 void **markup_xml_records(void *doc, const char *xpath, size_t *n);

@@ -124,6 +124,62 @@ static void test_gbt9704(void)
     recs_release(&rs);
 }
 
+/* Layouts known by their content wherever the file lies: a Taiwan 公文
+ * whose 檔號 and 保存年限 lines are kept above the organ's, an English
+ * letterhead (jurisdiction, office, number, date, a title on two lines), a
+ * press release, a Federal Register rule outside its folders (its root
+ * element), a page with Dublin Core meta tags. */
+static void test_layouts(void)
+{
+    struct recs rs;
+    struct err e;
+    CHECK_INTEQ(run("letter-tw-kept.txt", "a/b.txt", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].unit, "範例局");
+        CHECK_STREQ(rs.v[0].date, "2023-03-09");
+        CHECK_STREQ(rs.v[0].docno, "範例局資字第1120003456號");
+        CHECK(has(rs.v[0].title, "請於112年4月30日前完成資訊安全自我檢核"));
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("eo-letterhead.txt", "a/eo.txt", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "ESTABLISHING THE SAMPLEVILLE COMMITTEE ON PUBLIC RECORDS");
+        CHECK_STREQ(rs.v[0].unit, "OFFICE OF THE MAYOR");
+        CHECK_STREQ(rs.v[0].docno, "EXECUTIVE ORDER NO. 12");
+        CHECK_STREQ(rs.v[0].date, "2020-03-03");
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("press-en.txt", "a/press.txt", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "Sampleville Opens New Records Reading Room");
+        CHECK_STREQ(rs.v[0].date, "2023-06-02");
+        CHECK(rs.v[0].docno == NULL);
+    }
+    recs_release(&rs);
+    /* the first line stays the title when nothing else is a heading */
+    CHECK_INTEQ(run("english.txt", "a/english.txt", &rs, &e), 0);
+    if (rs.n == 1)
+        CHECK_STREQ(rs.v[0].title, "EXECUTIVE ORDER ON SAMPLE TESTING");
+    recs_release(&rs);
+    CHECK_INTEQ(run("fr-rule.xml", "exports/2020/x.xml", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "Sample Records; Retention Schedule for Test Files");
+        CHECK_STREQ(rs.v[0].unit, "DEPARTMENT OF SAMPLE AFFAIRS");
+        CHECK_STREQ(rs.v[0].category, "RULE");
+        CHECK_STREQ(rs.v[0].docno, "2020-01234");
+        CHECK_STREQ(rs.v[0].lang, "en");
+    }
+    recs_release(&rs);
+    CHECK_INTEQ(run("dc.html", "site/news/1.html", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "範例市資訊公開成果");
+        CHECK_STREQ(rs.v[0].unit, "範例市政府研考處");
+        CHECK_STREQ(rs.v[0].category, "新聞稿");
+        CHECK_STREQ(rs.v[0].date, "2023-05-04");
+    }
+    recs_release(&rs);
+}
+
 static void test_tw_law(void)
 {
     struct recs rs;
@@ -512,18 +568,23 @@ static void test_profiles(void)
     const struct pfield *pf[PF_N];
     const char *fmt, *recsel;
     static const char conf[] =
-        "# comment\n[a]\nmatch = Foo/*.xml\nformat = xml\n"
+        "# comment\n[a]\nmatch = Foo/*.xml\nroot = RULE  NOTICE\nformat = xml\n"
         "title = /r/t\ntitle = key:name\nunit = field:category seg > 2\n"
         "unit.map = X* => Y\n[@units]\n国办发 = 国务院办公厅\n"
         "国办发明电 = 国务院办公厅(明电)\n";
     memset(&ps, 0, sizeof ps);
     CHECK_INTEQ(profile_parse(&ps, "t.conf", conf, sizeof conf - 1, &e), 0);
     CHECK_INTEQ(ps.n, 1);
-    profile_select(&ps, "a/b/Foo/x.xml", pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/x.xml", NULL, pf, &fmt, &recsel);
     CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
     CHECK(pf[PF_UNIT] && pf[PF_UNIT]->nm == 1);
     CHECK_STREQ(fmt, "xml");
-    profile_select(&ps, "a/b/Foo/c/x.xml", pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/c/x.xml", NULL, pf, &fmt, &recsel);
+    CHECK(pf[PF_TITLE] == NULL);
+    /* elsewhere, known by the root element: either name listed */
+    profile_select(&ps, "a/b/Foo/c/x.xml", "NOTICE", pf, &fmt, &recsel);
+    CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
+    profile_select(&ps, "a/b/Foo/c/x.xml", "NOTICES", pf, &fmt, &recsel);
     CHECK(pf[PF_TITLE] == NULL);
     CHECK_STREQ(profile_unit_alias(&ps, "国办发〔2013〕26号"), "国务院办公厅");
     CHECK_STREQ(profile_unit_alias(&ps, "国办发明电〔2013〕1号"),
@@ -624,6 +685,7 @@ int main(void)
     }
     test_html();
     test_gbt9704();
+    test_layouts();
     test_tw_law();
     test_gazette();
     test_xml_export();
