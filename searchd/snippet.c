@@ -86,6 +86,18 @@ static void sp_add(struct spans *s, size_t a, size_t b, uint64_t hl)
     s->n++;
 }
 
+/* Are the Latin words ending at b and starting at a (> b) one space or
+ * joiner (- / . ' _) apart? */
+static int latin_joined(const uint32_t *c, size_t b, size_t a)
+{
+    uint32_t j;
+    if (a != b + 1 || b == 0)
+        return 0;
+    j = c[b];
+    return (j == ' ' || j == '-' || j == '/' || j == '.' || j == '\'' || j == '_') &&
+           ana_is_alnum(c[b - 1]) && !is_han(c[b - 1]) && ana_is_alnum(c[a]) && !is_han(c[a]);
+}
+
 /* Find every highlight string in the folded code points. */
 static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
                        void *stem, struct spans *out)
@@ -151,12 +163,15 @@ static void find_spans(const uint32_t *c, size_t n, const struct qry *q,
         }
         i = j;
     }
-    /* merge overlapping and touching spans: whole phrases, not pieces */
+    /* merge overlapping and touching spans: whole phrases, not pieces;
+     * Latin words too when one space or joiner is between them
+     * ("<mark>COVID-19</mark>", "<mark>Bill de Blasio</mark>") */
     if (out->n > 1) {
         size_t m = 0;
         qsort(out->v, out->n, sizeof *out->v, cmp_span);
         for (i = 0; i < out->n; i++) {
-            if (m && out->v[i].a <= out->v[m - 1].b) {
+            if (m && (out->v[i].a <= out->v[m - 1].b ||
+                      latin_joined(c, out->v[m - 1].b, out->v[i].a))) {
                 if (out->v[i].b > out->v[m - 1].b)
                     out->v[m - 1].b = out->v[i].b;
                 out->v[m - 1].hl |= out->v[i].hl;

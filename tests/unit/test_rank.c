@@ -380,8 +380,8 @@ int main(void)
 
     /* the phrase above the words apart */
     CHECK_SEARCH("social security", 4, 0, "phrase.txt");
-    /* a snippet shows the phrase, not a lone word before it, also when
-     * the phrase lies beyond the first piece of the text read */
+    /* a snippet shows the phrase (marked whole), not a lone word before
+     * it, also when the phrase lies beyond the first piece of the text read */
     r = search(&w, "\"social security\"");
     CHECK_INTEQ(json_integer_value(json_object_get(r, "total")), 2);
     {
@@ -389,7 +389,7 @@ int main(void)
         json_t *h;
         json_array_foreach(json_object_get(r, "hits"), i, h) {
             const char *s = json_string_value(json_object_get(h, "snippet_html"));
-            CHECK(s && strstr(s, "<mark>social</mark> <mark>security</mark> office"));
+            CHECK(s && strstr(s, "<mark>social security</mark> office"));
         }
     }
     json_decref(r);

@@ -329,6 +329,28 @@ static void test_snip_prefix(void)
         qry_release(&q);
     }
 
+    /* English words next to each other are marked as one: across a
+     * hyphen or one space, not across a word left unmarked */
+    {
+        const char *en = "Order of Bill de Blasio. WHEREAS the COVID-19 pandemic "
+                         "and the Freedom of Information Act apply.";
+        static const char *const cases[][2] = {
+            {"covid-19", "the <mark>COVID-19</mark> pandemic"},
+            {"covid 19", "the <mark>COVID-19</mark> pandemic"},
+            {"bill de blasio", "<mark>Bill de Blasio</mark>."},
+            {"freedom information act", "<mark>Freedom</mark> of <mark>Information Act</mark>"}};
+        size_t k;
+        for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            CHECK_INTEQ(qry_parse(&p, cases[k][0], strlen(cases[k][0]), &q, &e), 0);
+            s = snip_best(en, strlen(en), strlen(en), 0, &q, p.ana.stem, 200, &more);
+            if (!has(s, cases[k][1]))
+                fprintf(stderr, "  '%s': %s\n", cases[k][0], s ? s : "(null)");
+            CHECK(has(s, cases[k][1]));
+            free(s);
+            qry_release(&q);
+        }
+    }
+
     /* Traditional text, Simplified query: not met as written. With fold
      * set a short prefix is searched through folding and answers at once;
      * without, more is asked for (the match might lie further on) */
