@@ -298,6 +298,15 @@ static int en_number_line(const struct line *l)
     return digits > 0 && digits <= 12;
 }
 
+/* A line that is a date, perhaps with its weekday ("Monday, March 3,
+ * 2020"). */
+static int date_line(const struct line *l)
+{
+    struct date d;
+    size_t ds, de;
+    return date_find(l->p, l->n, &d, &ds, &de) == 0 && de - ds + 12 >= l->n;
+}
+
 /* The heading block of an English letterhead layout, its short lines before
  * the body: the jurisdiction ("THE CITY OF EXAMPLE"), the issuing unit
  * ("OFFICE OF THE MAYOR", "DEPARTMENT OF TRANSPORTATION"), the number
@@ -318,29 +327,29 @@ static void en_heading(const struct line *head, size_t nh, struct xsrc *src)
         "for immediate release", "press release", "news release", "media advisory",
         "for release", NULL};
     size_t i;
-    int seen_unit = 0;
+    int seen_unit = 0, top = 1; /* top: only letterhead lines so far */
     for (i = 0; i < nh && i < 8; i++) {
         const struct line *l = &head[i];
-        struct date d;
-        size_t ds, de;
         char *c;
         /* the body has begun: a long line, or a sentence */
         if (l->n > 160 || (l->n > 60 && l->p[l->n - 1] == '.' && !all_caps(l)))
             return;
-        if (starts_word(l, boiler))
-            continue;
-        if (date_find(l->p, l->n, &d, &ds, &de) == 0 && de - ds + 4 >= l->n)
-            continue; /* the date line: the caller finds the first date */
+        if (starts_word(l, boiler) || date_line(l)) {
+            top = 0;
+            continue; /* the caller finds the first date */
+        }
         if (en_number_line(l)) {
+            top = 0;
             if (!xsrc_get(src, XK_KEY, "gbt:docno") && (c = xstr_clean(l->p, l->n))) {
                 xsrc_add(src, XK_KEY, "gbt:docno", c, strlen(c));
                 free(c);
             }
             continue;
         }
-        if (starts_word(l, places) && all_caps(l) && l->n < 60)
+        /* the jurisdiction and the office open the letterhead */
+        if (top && starts_word(l, places) && all_caps(l) && l->n < 60)
             continue;
-        if (starts_word(l, units) && l->n < 80) {
+        if (top && starts_word(l, units) && l->n < 80) {
             if (!seen_unit++ && (c = xstr_clean(l->p, l->n))) {
                 xsrc_add(src, XK_KEY, "gbt:unit", c, strlen(c));
                 free(c);
@@ -353,9 +362,7 @@ static void en_heading(const struct line *head, size_t nh, struct xsrc *src)
             buf_init(&b, 0);
             buf_add(&b, l->p, l->n);
             if (all_caps(l) && i + 1 < nh && all_caps(&head[i + 1]) && head[i + 1].n < 160 &&
-                !en_number_line(&head[i + 1]) &&
-                !(date_find(head[i + 1].p, head[i + 1].n, &d, &ds, &de) == 0 &&
-                  de - ds + 4 >= head[i + 1].n) &&
+                !en_number_line(&head[i + 1]) && !date_line(&head[i + 1]) &&
                 (head[i + 1].p - (l->p + l->n)) <= 2) { /* the next line, no blank between */
                 buf_addc(&b, ' ');
                 buf_add(&b, head[i + 1].p, head[i + 1].n);
@@ -392,7 +399,8 @@ void gbt_fields(const char *s, size_t n, struct xsrc *src)
         char *t = NULL;
         struct date d;
         size_t ds, de;
-        en_heading(head, nh, src);
+        if (!src->html) /* a page's first lines are its menus */
+            en_heading(head, nh, src);
         if (!xsrc_get(src, XK_KEY, "gbt:title") && (t = xstr_clean(head[0].p, head[0].n)))
             xsrc_add(src, XK_KEY, "gbt:title", t, strlen(t));
         free(t);

@@ -156,6 +156,13 @@ static void test_layouts(void)
         CHECK(rs.v[0].docno == NULL);
     }
     recs_release(&rs);
+    /* after the date, a line naming the city is the title, not a letterhead */
+    CHECK_INTEQ(run("press-en2.txt", "a/press2.txt", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].title, "CITY OF SAMPLEVILLE ANNUAL BUDGET ADOPTED");
+        CHECK_STREQ(rs.v[0].date, "2023-06-05");
+    }
+    recs_release(&rs);
     /* the first line stays the title when nothing else is a heading */
     CHECK_INTEQ(run("english.txt", "a/english.txt", &rs, &e), 0);
     if (rs.n == 1)
