@@ -241,6 +241,16 @@ static void test_gazette(void)
         CHECK(!has(rs.v[0].text, "<td"));
     }
     recs_release(&rs);
+    /* moved out of its folders: known by its root element <Gazette> */
+    CHECK_INTEQ(run("gazette.xml", "exports/x.xml", &rs, &e), 0);
+    CHECK_INTEQ(rs.n, 2);
+    if (rs.n == 2) {
+        CHECK_STREQ(rs.v[0].key, "90001");
+        CHECK_STREQ(rs.v[0].category, "行政規則");
+        CHECK_STREQ(rs.v[0].docno, "測授字第1020100869號");
+        CHECK_STREQ(rs.v[0].lang, "zh-Hant");
+    }
+    recs_release(&rs);
 }
 
 /* News-style pages: no meta tags, no info table. The title is the <h1>
