@@ -985,7 +985,7 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         utf8 += 3;
         len -= 3;
     }
-    profile_select(&g_ps, relpath, NULL, pf, &pformat, &precords);
+    profile_select(&g_ps, relpath, NULL, NULL, pf, &pformat, &precords);
     fmt = pformat ? fmt_by_name(pformat) : -1;
     if (fmt < 0)
         fmt = fmt_detect(relpath, utf8, len);
@@ -1001,7 +1001,7 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         }
         /* profiles that know the document by its root element, wherever
          * the file lies ("root = RULE NOTICE") */
-        profile_select(&g_ps, relpath, markup_xml_root(doc), pf, &pformat, &precords);
+        profile_select(&g_ps, relpath, markup_xml_root_is, doc, pf, &pformat, &precords);
         recs = markup_xml_records(doc, precords, &nr);
         if (!recs || !nr) {
             struct xsrc *s = xsrcs_push(&srcs);

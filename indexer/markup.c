@@ -605,10 +605,20 @@ void markup_html_text(const char *s, size_t n, struct buf *b,
 
 /* ---- XML records and fields ----------------------------------------- */
 
-const char *markup_xml_root(void *doc)
+int markup_xml_root_is(void *doc, const char *spec)
 {
-    xmlNode *root = xmlDocGetRootElement(doc);
-    return root ? (const char *)root->name : NULL;
+    xmlNode *root = xmlDocGetRootElement(doc), *c;
+    const char *child = strchr(spec, '/');
+    size_t nl = child ? (size_t)(child - spec) : strlen(spec);
+    if (!root || strlen((const char *)root->name) != nl ||
+        memcmp(root->name, spec, nl) != 0)
+        return 0;
+    if (!child)
+        return 1;
+    for (c = root->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, child + 1))
+            return 1;
+    return 0;
 }
 
 void **markup_xml_records(void *doc, const char *xpath, size_t *n)

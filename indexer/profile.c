@@ -409,8 +409,9 @@ int profile_glob_value(const char *pat, const char *s)
 }
 
 void profile_select(const struct profset *ps, const char *relpath,
-                    const char *root, const struct pfield *out[PF_N],
-                    const char **format, const char **records)
+                    profile_root_fn root_is, void *doc,
+                    const struct pfield *out[PF_N], const char **format,
+                    const char **records)
 {
     size_t i, j;
     int k;
@@ -425,8 +426,8 @@ void profile_select(const struct profset *ps, const char *relpath,
         int hit = 0;
         for (j = 0; j < p->nmatch && !hit; j++)
             hit = profile_glob(p->match[j], relpath);
-        for (j = 0; root && j < p->nroot && !hit; j++)
-            hit = strcmp(p->root[j], root) == 0;
+        for (j = 0; root_is && j < p->nroot && !hit; j++)
+            hit = root_is(doc, p->root[j]);
         if (!hit)
             continue;
         for (k = 0; k < PF_N; k++)

@@ -35,8 +35,9 @@ struct profile {
     char *name;
     char **match;       /* path globs */
     size_t nmatch;
-    char **root;        /* XML root element names: matches wherever the
-                           file lies ("root = RULE NOTICE") */
+    char **root;        /* XML root elements ("RULE", or "法規/法規類別":
+                           a <法規> root with a <法規類別> child): matches
+                           wherever the file lies */
     size_t nroot;
     char *format;       /* NULL: by extension */
     char *records;      /* XML: XPath selecting the record nodes */
@@ -57,13 +58,17 @@ struct profset {
 int profile_parse(struct profset *ps, const char *name, const char *text,
                   size_t len, struct err *e);
 void profset_release(struct profset *ps);
+/* Does the parsed XML document doc have the root a profile's "root"
+ * entry names ("NAME" or "NAME/CHILD")? */
+typedef int (*profile_root_fn)(void *doc, const char *spec);
 /* Per field, the profile (the last matching one that defines it) for
- * relpath, or for an XML document whose root element is named root (NULL:
- * not known yet); out[PF_N] entries NULL where none. Also *format and
+ * relpath, or for the XML document doc whose root root_is finds (NULL: not
+ * parsed yet); out[PF_N] entries NULL where none. Also *format and
  * *records (borrowed, NULL when no matching profile sets them). */
 void profile_select(const struct profset *ps, const char *relpath,
-                    const char *root, const struct pfield *out[PF_N],
-                    const char **format, const char **records);
+                    profile_root_fn root_is, void *doc,
+                    const struct pfield *out[PF_N], const char **format,
+                    const char **records);
 /* Glob: '*' any run within a path segment, '**' any run, '?' one byte.
  * A pattern not starting with '/' also matches at any '/' boundary. */
 int profile_glob(const char *pat, const char *s);

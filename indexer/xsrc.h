@@ -75,8 +75,9 @@ void markup_html_fields(void *doc, struct xsrc *src);
  * fields into src when src != NULL. */
 void markup_html_text(const char *s, size_t n, struct buf *b,
                       struct xsrc *src);
-/* XML: the root element's name (borrowed from doc), or NULL. */
-const char *markup_xml_root(void *doc);
+/* XML: is the root element of doc spec ("NAME", or "NAME/CHILD": with a
+ * CHILD element among its children)? */
+int markup_xml_root_is(void *doc, const char *spec);
 /* XML: the record nodes (children of the root named like records, or the
  * nodes an XPath selects); returns malloc'd array (caller frees), *n set. */
 void **markup_xml_records(void *doc, const char *xpath, size_t *n);

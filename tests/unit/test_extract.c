@@ -210,12 +210,15 @@ static void test_tw_law(void)
     if (rs.n == 1)
         CHECK_STREQ(rs.v[0].unit, "行政院"); /* 院本部 -> the branch */
     recs_release(&rs);
-    /* the same file elsewhere, no profile: generic XML defaults */
+    /* the same file elsewhere: known by its classified <法規> root (the
+     * unit from the classification, the text without the URL line) */
     CHECK_INTEQ(run("law.xml", "misc/law.xml", &rs, &e), 0);
     if (rs.n == 1) {
         CHECK_STREQ(rs.v[0].title, "測試資料管理辦法");
         CHECK_STREQ(rs.v[0].date, "2023-09-14");
         CHECK_STREQ(rs.v[0].category, "行政＞測試部＞資料目");
+        CHECK_STREQ(rs.v[0].unit, "測試部");
+        CHECK(!has(rs.v[0].text, "https://"));
     }
     recs_release(&rs);
 }
@@ -578,6 +581,12 @@ static void test_malformed(void)
     recs_release(&rs);
 }
 
+/* A stand-in document for profile_select: "doc" is its root's name. */
+static int root_named(void *doc, const char *spec)
+{
+    return !strcmp((const char *)doc, spec);
+}
+
 static void test_profiles(void)
 {
     struct profset ps;
@@ -592,16 +601,18 @@ static void test_profiles(void)
     memset(&ps, 0, sizeof ps);
     CHECK_INTEQ(profile_parse(&ps, "t.conf", conf, sizeof conf - 1, &e), 0);
     CHECK_INTEQ(ps.n, 1);
-    profile_select(&ps, "a/b/Foo/x.xml", NULL, pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/x.xml", NULL, NULL, pf, &fmt, &recsel);
     CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
     CHECK(pf[PF_UNIT] && pf[PF_UNIT]->nm == 1);
     CHECK_STREQ(fmt, "xml");
-    profile_select(&ps, "a/b/Foo/c/x.xml", NULL, pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/c/x.xml", NULL, NULL, pf, &fmt, &recsel);
     CHECK(pf[PF_TITLE] == NULL);
     /* elsewhere, known by the root element: either name listed */
-    profile_select(&ps, "a/b/Foo/c/x.xml", "NOTICE", pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/c/x.xml", root_named, (void *)"NOTICE", pf, &fmt,
+                   &recsel);
     CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
-    profile_select(&ps, "a/b/Foo/c/x.xml", "NOTICES", pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/c/x.xml", root_named, (void *)"NOTICES", pf, &fmt,
+                   &recsel);
     CHECK(pf[PF_TITLE] == NULL);
     CHECK_STREQ(profile_unit_alias(&ps, "国办发〔2013〕26号"), "国务院办公厅");
     CHECK_STREQ(profile_unit_alias(&ps, "国办发明电〔2013〕1号"),
