@@ -966,6 +966,11 @@ static void xml_record_key(struct xsrc *s, size_t num)
     s->key = strdup(id ? id : b);
 }
 
+static int rec_has_key(const void *rec, const char *name)
+{
+    return xsrc_get(rec, XK_KEY, name) != NULL;
+}
+
 int extract_file(const char *relpath, const char *utf8, size_t len,
                  struct recs *out, struct err *e)
 {
@@ -985,7 +990,7 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         utf8 += 3;
         len -= 3;
     }
-    profile_select(&g_ps, relpath, NULL, NULL, pf, &pformat, &precords);
+    profile_select(&g_ps, relpath, NULL, pf, &pformat, &precords);
     fmt = pformat ? fmt_by_name(pformat) : -1;
     if (fmt < 0)
         fmt = fmt_detect(relpath, utf8, len);
@@ -1001,7 +1006,10 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         }
         /* profiles that know the document by its root element, wherever
          * the file lies ("root = RULE NOTICE") */
-        profile_select(&g_ps, relpath, markup_xml_root_is, doc, pf, &pformat, &precords);
+        {
+            struct pprobe pr = {markup_xml_root_is, doc, NULL, NULL};
+            profile_select(&g_ps, relpath, &pr, pf, &pformat, &precords);
+        }
         recs = markup_xml_records(doc, precords, &nr);
         if (!recs || !nr) {
             struct xsrc *s = xsrcs_push(&srcs);
@@ -1073,6 +1081,12 @@ int extract_file(const char *relpath, const char *utf8, size_t len,
         err_set(e, -1, "extract: cannot read '%s': %s", relpath, msg);
         xsrcs_release(&srcs);
         return -1;
+    }
+    if (srcs.n && fmt != FMT_XML && fmt != FMT_HTML && fmt != FMT_TXT) {
+        /* profiles that know a record format by its keys ("keys = eo_id
+         * mayor"), wherever the file lies */
+        struct pprobe pr = {NULL, NULL, rec_has_key, &srcs.v[0]};
+        profile_select(&g_ps, relpath, &pr, pf, &pformat, &precords);
     }
     for (i = 0; i < srcs.n; i++) {
         struct ctx c;

@@ -156,6 +156,9 @@ static void profile_release(struct profile *p)
     for (i = 0; i < p->nroot; i++)
         free(p->root[i]);
     free(p->root);
+    for (i = 0; i < p->nkeys; i++)
+        free(p->keys[i]);
+    free(p->keys);
     free(p->format);
     free(p->records);
     for (k = 0; k < PF_N; k++) {
@@ -202,6 +205,22 @@ static int field_id(const char *name)
         if (strcmp(name, field_names[i]) == 0)
             return i;
     return -1;
+}
+
+/* Append the words of v (space-separated) to *list; -1 when out of memory. */
+static int add_words(char ***list, size_t *n, char *v)
+{
+    char *w, *sv = NULL;
+    for (w = strtok_r(v, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
+        char **nl = realloc(*list, (*n + 1) * sizeof **list);
+        if (!nl)
+            return -1;
+        *list = nl;
+        if (!(nl[*n] = strdup(w)))
+            return -1;
+        (*n)++;
+    }
+    return 0;
 }
 
 int profile_parse(struct profset *ps, const char *name, const char *text,
@@ -272,16 +291,11 @@ int profile_parse(struct profset *ps, const char *name, const char *text,
             cur->match[cur->nmatch++] = v;
             v = NULL;
         } else if (strcmp(k, "root") == 0) {
-            char *w, *sv = NULL;
-            for (w = strtok_r(v, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
-                char **nr = realloc(cur->root, (cur->nroot + 1) * sizeof *cur->root);
-                if (!nr)
-                    goto oom;
-                cur->root = nr;
-                if (!(cur->root[cur->nroot] = strdup(w)))
-                    goto oom;
-                cur->nroot++;
-            }
+            if (add_words(&cur->root, &cur->nroot, v))
+                goto oom;
+        } else if (strcmp(k, "keys") == 0) {
+            if (add_words(&cur->keys, &cur->nkeys, v))
+                goto oom;
         } else if (strcmp(k, "format") == 0) {
             free(cur->format);
             cur->format = v;
@@ -408,10 +422,26 @@ int profile_glob_value(const char *pat, const char *s)
     return glob_at(pat, s, 0);
 }
 
+/* Does the parsed file match the profile's root or keys entries? */
+static int probe_hit(const struct profile *p, const struct pprobe *pr)
+{
+    size_t j;
+    if (!pr)
+        return 0;
+    for (j = 0; pr->root_is && j < p->nroot; j++)
+        if (pr->root_is(pr->doc, p->root[j]))
+            return 1;
+    if (!pr->has_key || !p->nkeys)
+        return 0;
+    for (j = 0; j < p->nkeys; j++)
+        if (!pr->has_key(pr->rec, p->keys[j]))
+            return 0;
+    return 1;
+}
+
 void profile_select(const struct profset *ps, const char *relpath,
-                    profile_root_fn root_is, void *doc,
-                    const struct pfield *out[PF_N], const char **format,
-                    const char **records)
+                    const struct pprobe *probe, const struct pfield *out[PF_N],
+                    const char **format, const char **records)
 {
     size_t i, j;
     int k;
@@ -426,8 +456,8 @@ void profile_select(const struct profset *ps, const char *relpath,
         int hit = 0;
         for (j = 0; j < p->nmatch && !hit; j++)
             hit = profile_glob(p->match[j], relpath);
-        for (j = 0; root_is && j < p->nroot && !hit; j++)
-            hit = root_is(doc, p->root[j]);
+        if (!hit)
+            hit = probe_hit(p, probe);
         if (!hit)
             continue;
         for (k = 0; k < PF_N; k++)

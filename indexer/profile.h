@@ -39,6 +39,9 @@ struct profile {
                            a <法規> root with a <法規類別> child): matches
                            wherever the file lies */
     size_t nroot;
+    char **keys;        /* record formats: matches wherever the file lies
+                           when its first record has all these keys */
+    size_t nkeys;
     char *format;       /* NULL: by extension */
     char *records;      /* XML: XPath selecting the record nodes */
     struct pfield f[PF_N];
@@ -58,17 +61,23 @@ struct profset {
 int profile_parse(struct profset *ps, const char *name, const char *text,
                   size_t len, struct err *e);
 void profset_release(struct profset *ps);
-/* Does the parsed XML document doc have the root a profile's "root"
- * entry names ("NAME" or "NAME/CHILD")? */
-typedef int (*profile_root_fn)(void *doc, const char *spec);
+/* What is known of a parsed file, for the profiles that know a source by
+ * its content: root_is(doc, spec) says whether an XML document's root is
+ * spec ("NAME" or "NAME/CHILD"); has_key(rec, name) whether the first
+ * record holds key name. Either may be NULL. */
+struct pprobe {
+    int (*root_is)(void *doc, const char *spec);
+    void *doc;
+    int (*has_key)(const void *rec, const char *name);
+    const void *rec;
+};
 /* Per field, the profile (the last matching one that defines it) for
- * relpath, or for the XML document doc whose root root_is finds (NULL: not
- * parsed yet); out[PF_N] entries NULL where none. Also *format and
- * *records (borrowed, NULL when no matching profile sets them). */
+ * relpath, or for the parsed file probe describes (NULL: not parsed yet);
+ * out[PF_N] entries NULL where none. Also *format and *records (borrowed,
+ * NULL when no matching profile sets them). */
 void profile_select(const struct profset *ps, const char *relpath,
-                    profile_root_fn root_is, void *doc,
-                    const struct pfield *out[PF_N], const char **format,
-                    const char **records);
+                    const struct pprobe *probe, const struct pfield *out[PF_N],
+                    const char **format, const char **records);
 /* Glob: '*' any run within a path segment, '**' any run, '?' one byte.
  * A pattern not starting with '/' also matches at any '/' boundary. */
 int profile_glob(const char *pat, const char *s);

@@ -351,6 +351,14 @@ static void test_markdown(void)
         CHECK(!has(rs.v[0].text, "eo_id"));
     }
     recs_release(&rs);
+    /* elsewhere: known by its front matter's keys */
+    CHECK_INTEQ(run("eo.md", "orders/x.md", &rs, &e), 0);
+    if (rs.n == 1) {
+        CHECK_STREQ(rs.v[0].unit, "de Blasio");
+        CHECK_STREQ(rs.v[0].category, "Emergency Executive Order");
+        CHECK_STREQ(rs.v[0].docno, "2015-EEO-87");
+    }
+    recs_release(&rs);
     /* no title in the front matter: the profile's line: rule takes the
      * heading line naming the order (not a long sentence citing another) */
     CHECK_INTEQ(run("eo-untitled.md", "nyc-executive-orders/corpus/2020/2020-EEO-12.md",
@@ -601,19 +609,21 @@ static void test_profiles(void)
     memset(&ps, 0, sizeof ps);
     CHECK_INTEQ(profile_parse(&ps, "t.conf", conf, sizeof conf - 1, &e), 0);
     CHECK_INTEQ(ps.n, 1);
-    profile_select(&ps, "a/b/Foo/x.xml", NULL, NULL, pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/x.xml", NULL, pf, &fmt, &recsel);
     CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
     CHECK(pf[PF_UNIT] && pf[PF_UNIT]->nm == 1);
     CHECK_STREQ(fmt, "xml");
-    profile_select(&ps, "a/b/Foo/c/x.xml", NULL, NULL, pf, &fmt, &recsel);
+    profile_select(&ps, "a/b/Foo/c/x.xml", NULL, pf, &fmt, &recsel);
     CHECK(pf[PF_TITLE] == NULL);
     /* elsewhere, known by the root element: either name listed */
-    profile_select(&ps, "a/b/Foo/c/x.xml", root_named, (void *)"NOTICE", pf, &fmt,
-                   &recsel);
-    CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
-    profile_select(&ps, "a/b/Foo/c/x.xml", root_named, (void *)"NOTICES", pf, &fmt,
-                   &recsel);
-    CHECK(pf[PF_TITLE] == NULL);
+    {
+        struct pprobe pr = {root_named, (void *)"NOTICE", NULL, NULL};
+        profile_select(&ps, "a/b/Foo/c/x.xml", &pr, pf, &fmt, &recsel);
+        CHECK(pf[PF_TITLE] && pf[PF_TITLE]->nr == 2);
+        pr.doc = (void *)"NOTICES";
+        profile_select(&ps, "a/b/Foo/c/x.xml", &pr, pf, &fmt, &recsel);
+        CHECK(pf[PF_TITLE] == NULL);
+    }
     CHECK_STREQ(profile_unit_alias(&ps, "国办发〔2013〕26号"), "国务院办公厅");
     CHECK_STREQ(profile_unit_alias(&ps, "国办发明电〔2013〕1号"),
                 "国务院办公厅(明电)");
