@@ -6,6 +6,8 @@
 # file) are reported separately, not scored. Then the same on a sample of it
 # re-encoded (tests/tools/reencode.py: GB18030, Big5-HKSCS, UTF-16, some
 # mislabelled), passing at >= 98% per field: the charset must not matter.
+# And a sample moved to other folder names (tests/tools/relocate.py): the
+# fields a file carries itself must still be found.
 # SKIPs when the corpus is absent.
 BUILD=${BUILD:-build}
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -48,6 +50,28 @@ if python3 "$ROOT/tests/tools/reencode.py" "$corpus" "$manifest" "$tmp/tree"; th
     pass=$((pass + p2)); fail=$((fail + f2))
 else
     echo "FAIL re-encoded sample: tests/tools/reencode.py failed"
+    fail=$((fail + 1))
+fi
+# the same files under other folder names: the fields a file carries itself
+# must still be found (tests/tools/relocate.py says which)
+if python3 "$ROOT/tests/tools/relocate.py" "$corpus" "$manifest" "$tmp/moved" >/dev/null; then
+    out=$("$tool" --min 0 "$tmp/moved" "$tmp/moved/manifest.jsonl" 2>&1)
+    for want in title:95 unit:95 docno:95 lang:95 year:90; do
+        f=${want%%:*}
+        min=${want#*:}
+        line=$(printf '%s\n' "$out" | grep "^FIELD $f ")
+        pct=$(printf '%s\n' "$line" | awk '{sub(/%/, "", $3); print $3}')
+        if [ -n "$pct" ] && awk -v p="$pct" -v m="$min" 'BEGIN { exit !(p >= m) }'; then
+            echo "ok - moved tree: $f ${pct}% >= ${min}%"
+            pass=$((pass + 1))
+        else
+            echo "FAIL - moved tree: $f ${pct:-?}% < ${min}% ($line)"
+            fail=$((fail + 1))
+        fi
+    done
+    printf '%s\n' "$out" | grep -E '^FIELD (category|date) ' | sed -e 's/^FIELD/moved tree, reported only:/' -e 's/ PASS$//'
+else
+    echo "FAIL moved tree: tests/tools/relocate.py failed"
     fail=$((fail + 1))
 fi
 echo "$pass passed, $fail failed"
