@@ -149,17 +149,14 @@ static int add_category(xs_doc *d, const char *c, struct err *e)
 /* XU: the whole unit, and each unit of a joint issue (analysis/units.h). */
 static int add_unit(xs_doc *d, const char *u, struct err *e)
 {
-    size_t n = strlen(u), at = 0, b, end, b1, e1;
+    size_t n = strlen(u), at = 0, b, end;
     if (add_bool(d, "XU", u, n, e) < 0)
         return -1;
-    if (!ana_unit_next(u, n, &at, &b1, &e1) || !ana_unit_next(u, n, &at, &b, &end))
-        return 0; /* one unit: the whole field says it */
-    if (add_bool(d, "XU", u + b1, e1 - b1, e) < 0)
-        return -1;
-    do {
+    /* a lone unit gives the whole field's term again: no harm ("国务院;"
+     * must still give 国务院) */
+    while (ana_unit_next(u, n, &at, &b, &end))
         if (add_bool(d, "XU", u + b, end - b, e) < 0)
             return -1;
-    } while (ana_unit_next(u, n, &at, &b, &end));
     return 0;
 }
 

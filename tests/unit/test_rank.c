@@ -229,7 +229,7 @@ static const char *meta_of(const char *id, int f)
         /* a joint issue written with a space; Latin names with spaces and
          * a comma, which stay whole */
         {"iit-notice.txt", NULL, "财政部 税务总局", NULL},
-        {"iit-law.txt", NULL, "税务总局", NULL},
+        {"iit-law.txt", NULL, "税务总局；", NULL}, /* a stray separator */
         {"old.txt", NULL, "Office of the Mayor, City of New York", NULL},
         {"new.txt", NULL, "BUREAU OF CONSUMER FINANCIAL PROTECTION", NULL},
     };
