@@ -27,7 +27,45 @@ struct wdf_ent {
     uint32_t wdf;
 };
 
-/* Add the analyzer's tokens to d with field prefix fp. */
+/* Count token i of a in the open-addressing table tab (nslots, a power of
+ * two, more than the tokens): the first token of its kind and text, and
+ * how many there are. */
+static void count_tok(struct wdf_ent *tab, size_t nslots, const struct ana *a,
+                      size_t i, size_t *used)
+{
+    const struct ana_tok *k = &a->toks[i];
+    size_t j = (size_t)fnv1a64(ana_term(a, k), k->len) ^ k->kind;
+    for (j &= nslots - 1;; j = (j + 1) & (nslots - 1)) {
+        const struct ana_tok *o;
+        if (!tab[j].wdf) {
+            tab[j].tok = (uint32_t)i;
+            tab[j].wdf = 1;
+            (*used)++;
+            return;
+        }
+        o = &a->toks[tab[j].tok];
+        if (o->kind == k->kind && o->len == k->len &&
+            !memcmp(ana_term(a, o), ana_term(a, k), k->len)) {
+            tab[j].wdf++;
+            return;
+        }
+    }
+}
+
+/* A word worth suggesting as a spelling: 3 to 24 letters a-z. */
+static int spell_word(const char *w, size_t n)
+{
+    size_t i;
+    if (n < 3 || n > 24)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (w[i] < 'a' || w[i] > 'z')
+            return 0;
+    return 1;
+}
+
+/* Add the analyzer's tokens to d with field prefix fp (the body's Latin
+ * words, fp "", also to the spelling table). */
 static int add_tokens(xs_doc *d, const struct ana *a, const char *fp,
                       struct err *e)
 {
@@ -51,23 +89,11 @@ static int add_tokens(xs_doc *d, const struct ana *a, const char *fp,
             tl = ana_make_term(t, sizeof t, fp, k->kind, ana_term(a, k), k->len);
             if (tl && xs_doc_posting(d, t, tl, k->pos, 1, &xe) != XS_OK)
                 goto xfail;
+            /* the body's English words are counted for the spelling table */
+            if (!*fp && k->kind == ANA_LATIN && spell_word(ana_term(a, k), k->len))
+                count_tok(tab, nslots, a, i, &used);
         } else {
-            size_t j = (size_t)fnv1a64(ana_term(a, k), k->len) ^ k->kind;
-            for (j &= nslots - 1;; j = (j + 1) & (nslots - 1)) {
-                const struct ana_tok *o;
-                if (!tab[j].wdf) {
-                    tab[j].tok = (uint32_t)i;
-                    tab[j].wdf = 1;
-                    used++;
-                    break;
-                }
-                o = &a->toks[tab[j].tok];
-                if (o->kind == k->kind && o->len == k->len &&
-                    !memcmp(ana_term(a, o), ana_term(a, k), k->len)) {
-                    tab[j].wdf++;
-                    break;
-                }
-            }
+            count_tok(tab, nslots, a, i, &used);
         }
     }
     for (i = 0; i < nslots && used; i++) {
@@ -76,6 +102,11 @@ static int add_tokens(xs_doc *d, const struct ana *a, const char *fp,
         if (!tab[i].wdf)
             continue;
         k = &a->toks[tab[i].tok];
+        if (k->positional) { /* a word for the spelling table */
+            if (xs_doc_spelling(d, ana_term(a, k), k->len, tab[i].wdf, &xe) != XS_OK)
+                goto xfail;
+            continue;
+        }
         tl = ana_make_term(t, sizeof t, fp, k->kind, ana_term(a, k), k->len);
         if (tl && xs_doc_term(d, t, tl, tab[i].wdf, &xe) != XS_OK)
             goto xfail;

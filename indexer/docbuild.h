@@ -15,7 +15,7 @@
  * value (or none: written before it existed) is rebuilt in full by the next
  * run, since incremental runs skip unchanged files and would keep their old
  * form. Kept in the index's "content" metadata by --full runs. */
-#define INDEX_CONTENT_VERSION "2026-11-29.8"
+#define INDEX_CONTENT_VERSION "2026-11-29.9"
 
 /* id: the API id; relpath: the source file; filestate: "size mtime hash
  * relpath" for XS_SLOT_FILE. *out is a new document (xs_doc_free it).

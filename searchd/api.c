@@ -154,6 +154,58 @@ int worker_refresh(struct worker *w, struct err *e)
     return rc;
 }
 
+/* ---- did you mean ------------------------------------------------------- */
+
+#define DYM_FEW 10 /* fewer hits than this: look for misspelt words */
+
+/* The query with each English word that the spelling table knows a better
+ * spelling of (Xapian's suggestion: at most two edits away, and commoner)
+ * replaced, the rest as typed; NULL when nothing changes. Operators
+ * (AND OR NOT) and field names (title:) stay. */
+static char *did_you_mean(struct worker *w, const char *qs)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT", NULL};
+    struct buf b;
+    size_t i = 0, n = strlen(qs), k;
+    int changed = 0;
+    buf_init(&b, 0);
+    while (i < n) {
+        size_t j = i;
+        char word[32], *sug = NULL;
+        while (j < n && isalpha((unsigned char)qs[j]))
+            j++;
+        if (j == i) {
+            buf_addc(&b, qs[i++]);
+            continue;
+        }
+        for (k = 0; ops[k] && !(strlen(ops[k]) == j - i && !memcmp(qs + i, ops[k], j - i)); k++)
+            ;
+        if (j - i >= 3 && j - i < sizeof word && !ops[k] && !(j < n && qs[j] == ':') &&
+            !(i > 0 && isdigit((unsigned char)qs[i - 1])) &&
+            !(j < n && isdigit((unsigned char)qs[j]))) {
+            for (k = 0; k < j - i; k++)
+                word[k] = (char)tolower((unsigned char)qs[i + k]);
+            word[j - i] = 0;
+            if (xs_reader_suggest(w->r, word, &sug, NULL) == XS_OK && sug &&
+                strcmp(sug, word) != 0) {
+                buf_adds(&b, sug);
+                changed = 1;
+                free(sug);
+                i = j;
+                continue;
+            }
+            free(sug);
+        }
+        buf_add(&b, qs + i, j - i);
+        i = j;
+    }
+    if (!changed) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_detach(&b, NULL);
+}
+
 /* ---- replies ------------------------------------------------------------ */
 
 static void reply_json(struct api_reply *out, int status, json_t *o)
@@ -694,6 +746,13 @@ static int do_search(struct worker *w, const struct api_req *rq, json_t **res,
     }
     if (hq->article[0][0]) /* 食品安全法第三十四条: the article sought */
         json_object_set_new(r, "article", json_string(hq->article[0]));
+    /* few, or not every word, found: an English word misspelt? */
+    if (s.qs && (xs_hits_total(hits) < DYM_FEW || hq == &rlx)) {
+        char *dym = did_you_mean(w, s.qs);
+        if (dym)
+            json_object_set_new(r, "did_you_mean", json_string(dym));
+        free(dym);
+    }
     json_object_set_new(r, "took_ms", json_real((now() - t0) * 1000.0));
     xs_hits_free(hits);
     qry_release(&rlx);

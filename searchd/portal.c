@@ -936,6 +936,25 @@ static void put_pager(struct page *pg, const struct state *st, long long total,
     put(pg, "</ul>\n</nav>\n");
 }
 
+/* "Did you mean": the search again with the words spelt as the index
+ * spells them (the API's did_you_mean), filters kept. */
+static void put_did_you_mean(struct page *pg, const struct state *st, const char *dym)
+{
+    struct state s2;
+    if (!nonempty(dym))
+        return;
+    s2 = *st;
+    s2.q = dym;
+    s2.page = 1;
+    put(pg, "<p class=\"dym\" id=\"dym\">");
+    tr(pg, "您是不是要找：", "Did you mean: ");
+    put(pg, "<a href=\"");
+    put_search_url(pg, &s2);
+    put(pg, "\">");
+    esc(pg, dym);
+    put(pg, "</a></p>\n");
+}
+
 static void put_results(struct page *pg, const struct state *st,
                         const json_t *result)
 {
@@ -985,6 +1004,7 @@ static void put_results(struct page *pg, const struct state *st,
            "those with the most first.");
         put(pg, "</p>\n");
     }
+    put_did_you_mean(pg, st, json_string_value(json_object_get(result, "did_you_mean")));
     put_active_filters(pg, st);
 
     put(pg, "<div class=\"layout");

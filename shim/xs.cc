@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -46,6 +47,9 @@ struct xs_writer {
     /* document data goes to XS_SLOT_DATA (schema 5), not the docdata
      * table, which an index of schema 3 or 4 keeps using */
     bool data_slot = true;
+    /* the added documents' words for the spelling table, summed until the
+     * commit (one add_spelling a word, not one a word a document) */
+    std::unordered_map<std::string, Xapian::termcount> spell;
 };
 
 /* A facet slot's values by document, read once per revision: counting a
@@ -82,6 +86,8 @@ struct xs_reader {
 
 struct xs_doc {
     Xapian::Document doc;
+    /* its words for the spelling table, with their counts */
+    std::map<std::string, Xapian::termcount> spell;
 };
 
 struct xs_hit {
@@ -419,7 +425,7 @@ extern "C" xs_rc xs_writer_open(const char *path, int flags,
             setenv("XAPIAN_FLUSH_THRESHOLD", buf, 1);
         }
         w = new xs_writer{Xapian::WritableDatabase(path, action), false, tomb,
-                          {}, {}};
+                          {}, {}, false, true, {}};
         if (tomb)
             w->dead = xs_dead_parse(w->db.get_metadata("dead"));
         std::string schema = w->db.get_metadata("schema");
@@ -478,6 +484,9 @@ extern "C" xs_rc xs_writer_commit(xs_writer *w, xs_err *err) noexcept
         return xs_fail(err, XS_EINVAL, "xs: commit: NULL writer");
     try {
         xs_test_point();
+        for (const auto &p : w->spell)
+            w->db.add_spelling(p.first, p.second);
+        w->spell.clear();
         if (w->dead_dirty) { /* the tombstones go with the documents */
             w->db.set_metadata("dead", xs_dead_format(w->dead));
             w->dead_dirty = false;
@@ -537,6 +546,14 @@ static const Xapian::Document &xs_doc_for(const xs_writer *w, const xs_doc *d)
     return d->doc;
 }
 
+/* The document's words join the spelling table (its suggestions) at the
+ * next commit. */
+static void xs_add_spelling(xs_writer *w, const xs_doc *d)
+{
+    for (const auto &p : d->spell)
+        w->spell[p.first] += p.second;
+}
+
 extern "C" xs_rc xs_writer_replace(xs_writer *w, const char *idterm,
                                    const xs_doc *doc, xs_err *err) noexcept
 {
@@ -550,8 +567,10 @@ extern "C" xs_rc xs_writer_replace(xs_writer *w, const char *idterm,
         if (w->tomb) {
             xs_tombstone_term(w, idterm);
             w->db.add_document(xs_doc_for(w, doc));
+            xs_add_spelling(w, doc);
         } else {
             w->db.replace_document(idterm, xs_doc_for(w, doc));
+            xs_add_spelling(w, doc);
         }
         return xs_ok(err);
     } catch (...) {
@@ -568,6 +587,7 @@ extern "C" xs_rc xs_writer_add(xs_writer *w, const xs_doc *doc,
     try {
         xs_test_point();
         w->db.add_document(xs_doc_for(w, doc));
+        xs_add_spelling(w, doc);
         return xs_ok(err);
     } catch (...) {
         return xs_caught(err, "cannot add document", nullptr);
@@ -769,6 +789,20 @@ extern "C" xs_rc xs_compact(const char *const *srcs, size_t nsrcs,
 }
 
 /* ---- documents ------------------------------------------------------ */
+
+extern "C" xs_rc xs_doc_spelling(xs_doc *d, const char *word, size_t len,
+                                 unsigned count, xs_err *err) noexcept
+{
+    if (!d || !word || !len || len > XS_MAX_TERM)
+        return xs_fail(err, XS_EINVAL, "xs: spelling: %s",
+                       !d ? "NULL document" : "no word, or one too long");
+    try {
+        d->spell[std::string(word, len)] += count;
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot keep a word for spelling", nullptr);
+    }
+}
 
 extern "C" xs_rc xs_doc_new(xs_doc **out, xs_err *err) noexcept
 {
@@ -2381,6 +2415,40 @@ extern "C" size_t xs_hits_facet_freq(const xs_hits *h, size_t k,
     if (!h || k >= h->facets.size() || j >= xs_hits_facet_count(h, k))
         return 0;
     return h->facets[k][j].freq;
+}
+
+/* How much rarer than its suggestion a word must be to be corrected, and
+ * in how many documents at least the suggestion must be. */
+#define XS_SUGGEST_RARER 20
+#define XS_SUGGEST_MIN 3
+
+extern "C" xs_rc xs_reader_suggest(xs_reader *r, const char *word, char **out,
+                                   xs_err *err) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!r || !word || !out)
+        return xs_fail(err, XS_EINVAL, "xs: suggest: NULL %s",
+                       !r ? "reader" : !word ? "word" : "out");
+    try {
+        xs_test_point();
+        for (size_t i = 0; i < r->shards.size(); i++)
+            if (r->remote[i]) /* xapian-tcpsrv keeps its spelling to itself */
+                return xs_ok(err);
+        std::string s = r->db.get_spelling_suggestion(word, 2);
+        /* Xapian offers a commoner word even for one that is there
+         * (mandate -> mandated): only a word far rarer than its
+         * suggestion (a typo, or nothing) is corrected */
+        Xapian::doccount sf = s.empty() ? 0 : r->db.get_termfreq(s);
+        if (s.empty() || s == word || sf < XS_SUGGEST_MIN ||
+            r->db.get_termfreq(word) * XS_SUGGEST_RARER >= sf)
+            return xs_ok(err);
+        if (!(*out = xs_dup(s)))
+            return xs_fail(err, XS_ENOMEM, "xs: suggest: out of memory");
+        return xs_ok(err);
+    } catch (...) {
+        return xs_caught(err, "cannot suggest a spelling", nullptr);
+    }
 }
 
 extern "C" xs_rc xs_reader_value(xs_reader *r, unsigned docid, unsigned slot,

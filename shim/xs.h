@@ -78,6 +78,10 @@
  *     the readers take every form (indexer/docbuild.h: docdata_open),
  *     inflating only as far as the snippet needs
  *   tables
+ *     The spelling table holds the body's Latin words of 3 to 24 letters
+ *     with their counts (Xapian's spelling data): xs_reader_suggest's
+ *     "did you mean". A tombstoned document's words stay in it until the
+ *     next --full run.
  *     A --full run writes no termlist table (shards opened XS_NOTERMLIST,
  *     merged by xs_compact with XS_COMPACT_NO_TERMLIST): 64 of 277 MB on
  *     the shared corpus and 15% of the indexing CPU, needed by Xapian 1.4
@@ -261,6 +265,11 @@ xs_rc xs_doc_value(xs_doc *d, unsigned slot, const char *val, size_t len,
                    xs_err *err) XS_NOEXCEPT;
 xs_rc xs_doc_data(xs_doc *d, const void *data, size_t len,
                   xs_err *err) XS_NOEXCEPT;
+/* count occurrences of a word for the spelling table (Xapian's spelling
+ * data: the suggestions of xs_reader_suggest), added with the document
+ * (summed in the writer until its commit). */
+xs_rc xs_doc_spelling(xs_doc *d, const char *word, size_t len, unsigned count,
+                      xs_err *err) XS_NOEXCEPT;
 
 /* ---- read side ----------------------------------------------------- */
 
@@ -407,6 +416,13 @@ const char *xs_hits_facet_number_value(const xs_hits *h, size_t k, size_t i,
 xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
                     size_t *len, char ***vals, xs_err *err) XS_NOEXCEPT;
 
+/* The indexed word nearest to word (at most two edits; the commonest
+ * among the nearest) when word is in at most a twentieth as many
+ * documents as it (a typo, or not there at all) and it is in three or
+ * more: malloc'd in *out; *out
+ * NULL when there is none, or a shard is remote. */
+xs_rc xs_reader_suggest(xs_reader *r, const char *word, char **out,
+                        xs_err *err) XS_NOEXCEPT;
 /* Value slot of document docid (a hit's docid, same revision): a malloc'd
  * copy, "" when unset. XS_ENOTFOUND when there is no such document. */
 xs_rc xs_reader_value(xs_reader *r, unsigned docid, unsigned slot, char **out,

@@ -283,6 +283,26 @@ out:
     json_decref(result);
 }
 
+/* did_you_mean: a link to the search with the words spelt as the index
+ * spells them, filters kept, escaped; nothing without one. */
+static void test_did_you_mean(void)
+{
+    json_t *params = J("{\"q\":\"pubic <housing>\",\"year\":\"2015\",\"page\":\"2\"}");
+    json_t *result = J("{\"total\":3,\"page\":2,\"size\":10,\"hits\":[],\"facets\":{},"
+                       "\"relaxed\":true,\"did_you_mean\":\"public <housing>\"}");
+    json_t *plain = J("{\"total\":3,\"page\":1,\"size\":10,\"hits\":[],\"facets\":{}}");
+    char *html = portal_render_search(params, result, NULL);
+    CHECK(has(html, "您是不是要找：<a href=\"/?q=public%20%3Chousing%3E&amp;year=2015\">"
+                    "public &lt;housing&gt;</a>"));
+    free(html);
+    html = portal_render_search(params, plain, NULL);
+    CHECK(html && !has(html, "class=\"dym\""));
+    free(html);
+    json_decref(params);
+    json_decref(result);
+    json_decref(plain);
+}
+
 /* More than ten facet values fold into "more", also when one of the later
  * ones is active. */
 static void test_facet_more(void)
@@ -574,6 +594,7 @@ int main(void)
     test_search_zh();
     test_search_en();
     test_facet_more();
+    test_did_you_mean();
     test_front_noresult_error();
     test_check();
     test_doc();

@@ -513,6 +513,20 @@ int main(void)
         json_decref(ur);
     }
     {
+        /* a misspelt English word: the answer says how the index spells it
+         * (other words and operators as typed); none for a query spelt right */
+        json_t *dr = search(&w, "harbuor fees");
+        CHECK_STREQ(json_string_value(json_object_get(dr, "did_you_mean")), "harbour fees");
+        json_decref(dr);
+        dr = search(&w, "title:harbuor OR 2021");
+        CHECK_STREQ(json_string_value(json_object_get(dr, "did_you_mean")),
+                    "title:harbour OR 2021");
+        json_decref(dr);
+        dr = search(&w, "harbour fees");
+        CHECK(json_object_get(dr, "did_you_mean") == NULL);
+        json_decref(dr);
+    }
+    {
         /* every unit facet entry is a filter finding as many as it counts;
          * a joint issue counts for each unit, a Latin name stays whole */
         static const char *const qs[] = {"个人所得税", "harbour"};

@@ -2029,6 +2029,60 @@ static void test_pruning(void)
  * query three positions long: fit 120 * (1 + 1), 120 * (1/2 + 1/4),
  * 120 * (1/4 + 1/16), 0 above the same BM25. And the same as the two
  * kept apart (the square under a MAX of one, which is not paired). */
+/* Spelling: the words added with the documents give suggestions for a
+ * word far rarer than a near one (a typo), none for a word as common, and
+ * none that only a couple of documents hold. */
+static void test_spelling(void)
+{
+    const char *p = path_in("spell.db");
+    xs_writer *w = NULL;
+    xs_reader *r = NULL;
+    xs_err err;
+    char *s = NULL;
+    size_t i, k;
+    static const struct {
+        const char *word;
+        size_t ndocs;
+    } words[] = {{"public", 30}, {"mandated", 20}, {"mandate", 10}, {"pubic", 1},
+                 {"ofor", 2}};
+    CHECK_INTEQ(xs_writer_open(p, XS_CREATE, 0, &w, &err), XS_OK);
+    for (i = 0; w && i < 30; i++) {
+        xs_doc *d = NULL;
+        CHECK_INTEQ(xs_doc_new(&d, &err), XS_OK);
+        for (k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (i < words[k].ndocs) {
+                xs_doc_term(d, words[k].word, strlen(words[k].word), 1, &err);
+                CHECK_INTEQ(xs_doc_spelling(d, words[k].word, strlen(words[k].word), 1,
+                                            &err),
+                            XS_OK);
+            }
+        fixture_put(w, d, "sp", i);
+    }
+    CHECK_INTEQ(xs_doc_spelling(NULL, "x", 1, 1, &err), XS_EINVAL);
+    if (!w || !(r = fixture_done(w, p)))
+        return;
+    CHECK_INTEQ(xs_reader_suggest(r, "pubic", &s, &err), XS_OK);
+    CHECK_STREQ(s, "public");
+    free(s);
+    CHECK_INTEQ(xs_reader_suggest(r, "pubilc", &s, &err), XS_OK);
+    CHECK_STREQ(s, "public");
+    free(s);
+    CHECK_INTEQ(xs_reader_suggest(r, "public", &s, &err), XS_OK);
+    CHECK(s == NULL);
+    free(s);
+    CHECK_INTEQ(xs_reader_suggest(r, "mandate", &s, &err), XS_OK);
+    CHECK(s == NULL); /* half as common as mandated: both are words */
+    free(s);
+    CHECK_INTEQ(xs_reader_suggest(r, "ofer", &s, &err), XS_OK);
+    CHECK(s == NULL); /* ofor: in two documents only */
+    free(s);
+    CHECK_INTEQ(xs_reader_suggest(r, "zzzzzz", &s, &err), XS_OK);
+    CHECK(s == NULL);
+    free(s);
+    CHECK_INTEQ(xs_reader_suggest(NULL, "x", &s, &err), XS_EINVAL);
+    xs_reader_close(r);
+}
+
 static void test_fit_pair(void)
 {
     static const char *const lens[] = {"3", "6", "12", NULL};
@@ -2121,6 +2175,7 @@ int main(void)
     test_rescore();
     test_pruning();
     test_fit_pair();
+    test_spelling();
     test_remote();
     test_stem();
     test_hook(db);
