@@ -156,7 +156,21 @@ int worker_refresh(struct worker *w, struct err *e)
 
 /* ---- did you mean ------------------------------------------------------- */
 
-#define DYM_FEW 10 /* fewer hits than this: look for misspelt words */
+#define DYM_FEW 10   /* fewer hits than this: look for misspelt words */
+#define DYM_WORDS 16 /* words looked up at most (a pasted passage) */
+
+/* Do a and b have one English stem (councils, council: the search has
+ * found both already)? */
+static int same_stem(struct worker *w, const char *a, const char *b)
+{
+    char sa[64], sb[64];
+    size_t la, lb;
+    if (!w->qp.ana.stem)
+        return 0;
+    la = xs_stem_word(w->qp.ana.stem, a, strlen(a), sa, sizeof sa);
+    lb = xs_stem_word(w->qp.ana.stem, b, strlen(b), sb, sizeof sb);
+    return la && la == lb && !memcmp(sa, sb, la);
+}
 
 /* The query with each English word that the spelling table knows a better
  * spelling of (Xapian's suggestion: at most two edits away, and commoner)
@@ -166,7 +180,7 @@ static char *did_you_mean(struct worker *w, const char *qs)
 {
     static const char *const ops[] = {"AND", "OR", "NOT", NULL};
     struct buf b;
-    size_t i = 0, n = strlen(qs), k;
+    size_t i = 0, n = strlen(qs), k, looked = 0;
     int changed = 0;
     buf_init(&b, 0);
     while (i < n) {
@@ -186,8 +200,8 @@ static char *did_you_mean(struct worker *w, const char *qs)
             for (k = 0; k < j - i; k++)
                 word[k] = (char)tolower((unsigned char)qs[i + k]);
             word[j - i] = 0;
-            if (xs_reader_suggest(w->r, word, &sug, NULL) == XS_OK && sug &&
-                strcmp(sug, word) != 0) {
+            if (looked++ < DYM_WORDS && xs_reader_suggest(w->r, word, &sug, NULL) == XS_OK &&
+                sug && strcmp(sug, word) != 0 && !same_stem(w, word, sug)) {
                 buf_adds(&b, sug);
                 changed = 1;
                 free(sug);

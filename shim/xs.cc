@@ -2421,6 +2421,7 @@ extern "C" size_t xs_hits_facet_freq(const xs_hits *h, size_t k,
  * in how many documents at least the suggestion must be. */
 #define XS_SUGGEST_RARER 20
 #define XS_SUGGEST_MIN 3
+#define XS_SUGGEST_COMMON 50 /* a word in this many documents is kept */
 
 extern "C" xs_rc xs_reader_suggest(xs_reader *r, const char *word, char **out,
                                    xs_err *err) noexcept
@@ -2435,13 +2436,17 @@ extern "C" xs_rc xs_reader_suggest(xs_reader *r, const char *word, char **out,
         for (size_t i = 0; i < r->shards.size(); i++)
             if (r->remote[i]) /* xapian-tcpsrv keeps its spelling to itself */
                 return xs_ok(err);
+        /* a word in many documents is a word, not a typo: no search of
+         * the spelling table (what costs) */
+        Xapian::doccount wf = r->db.get_termfreq(word);
+        if (wf >= XS_SUGGEST_COMMON || wf * XS_SUGGEST_RARER >= r->db.get_doccount())
+            return xs_ok(err);
         std::string s = r->db.get_spelling_suggestion(word, 2);
         /* Xapian offers a commoner word even for one that is there
          * (mandate -> mandated): only a word far rarer than its
          * suggestion (a typo, or nothing) is corrected */
         Xapian::doccount sf = s.empty() ? 0 : r->db.get_termfreq(s);
-        if (s.empty() || s == word || sf < XS_SUGGEST_MIN ||
-            r->db.get_termfreq(word) * XS_SUGGEST_RARER >= sf)
+        if (s.empty() || s == word || sf < XS_SUGGEST_MIN || wf * XS_SUGGEST_RARER >= sf)
             return xs_ok(err);
         if (!(*out = xs_dup(s)))
             return xs_fail(err, XS_ENOMEM, "xs: suggest: out of memory");

@@ -419,7 +419,7 @@ xs_rc xs_reader_get(xs_reader *r, const char *idterm, char **data,
 /* The indexed word nearest to word (at most two edits; the commonest
  * among the nearest) when word is in at most a twentieth as many
  * documents as it (a typo, or not there at all) and it is in three or
- * more: malloc'd in *out; *out
+ * more; none for a word in 50 documents or more: malloc'd in *out; *out
  * NULL when there is none, or a shard is remote. */
 xs_rc xs_reader_suggest(xs_reader *r, const char *word, char **out,
                         xs_err *err) XS_NOEXCEPT;

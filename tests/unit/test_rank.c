@@ -525,6 +525,11 @@ int main(void)
         dr = search(&w, "harbour fees");
         CHECK(json_object_get(dr, "did_you_mean") == NULL);
         json_decref(dr);
+        /* nor for another form of a word the stems find anyway */
+        dr = search(&w, "harbours fee");
+        CHECK(json_integer_value(json_object_get(dr, "total")) > 0);
+        CHECK(json_object_get(dr, "did_you_mean") == NULL);
+        json_decref(dr);
     }
     {
         /* every unit facet entry is a filter finding as many as it counts;
