@@ -52,6 +52,15 @@ struct xs_writer {
     std::unordered_map<std::string, Xapian::termcount> spell;
 };
 
+/* The words summed by xs_add_spelling go to Xapian's spelling table, to
+ * be written with the documents. */
+static void xs_flush_spelling(xs_writer *w)
+{
+    for (const auto &p : w->spell)
+        w->db.add_spelling(p.first, p.second);
+    w->spell.clear();
+}
+
 /* A facet slot's values by document, read once per revision: counting a
  * match is then an array step, not a value-stream lookup per document
  * (ValueCountMatchSpy's cost over every match of a broad query). */
@@ -453,7 +462,10 @@ extern "C" xs_rc xs_writer_close(xs_writer *w, xs_err *err) noexcept
     xs_rc rc = XS_OK;
     try {
         xs_test_point();
-        /* Cancels an active transaction; outside one Xapian commits. */
+        /* Cancels an active transaction; outside one Xapian commits, and
+         * the documents' words go with them */
+        if (!w->in_txn)
+            xs_flush_spelling(w);
         w->db.close();
         rc = xs_ok(err);
     } catch (...) {
@@ -484,9 +496,7 @@ extern "C" xs_rc xs_writer_commit(xs_writer *w, xs_err *err) noexcept
         return xs_fail(err, XS_EINVAL, "xs: commit: NULL writer");
     try {
         xs_test_point();
-        for (const auto &p : w->spell)
-            w->db.add_spelling(p.first, p.second);
-        w->spell.clear();
+        xs_flush_spelling(w);
         if (w->dead_dirty) { /* the tombstones go with the documents */
             w->db.set_metadata("dead", xs_dead_format(w->dead));
             w->dead_dirty = false;

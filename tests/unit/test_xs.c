@@ -2081,6 +2081,27 @@ static void test_spelling(void)
     free(s);
     CHECK_INTEQ(xs_reader_suggest(NULL, "x", &s, &err), XS_EINVAL);
     xs_reader_close(r);
+    /* closed without a commit (Xapian commits then): the words go too */
+    p = path_in("spell2.db");
+    CHECK_INTEQ(xs_writer_open(p, XS_CREATE, 0, &w, &err), XS_OK);
+    for (i = 0; w && i < 30; i++) {
+        xs_doc *d = NULL;
+        char t[16];
+        CHECK_INTEQ(xs_doc_new(&d, &err), XS_OK);
+        xs_doc_term(d, "public", 6, 1, &err);
+        xs_doc_spelling(d, "public", 6, 1, &err);
+        snprintf(t, sizeof t, "Q:c%zu", i);
+        xs_doc_term(d, t, strlen(t), 0, &err);
+        CHECK_INTEQ(xs_writer_add(w, d, &err), XS_OK);
+        xs_doc_free(d);
+    }
+    CHECK_INTEQ(xs_writer_close(w, &err), XS_OK);
+    r = NULL;
+    CHECK_INTEQ(xs_reader_open(p, &r, &err), XS_OK);
+    CHECK_INTEQ(xs_reader_suggest(r, "pubilc", &s, &err), XS_OK);
+    CHECK_STREQ(s, "public");
+    free(s);
+    xs_reader_close(r);
 }
 
 static void test_fit_pair(void)
